@@ -1,0 +1,38 @@
+# Imported targets for every third-party dependency (all from Debian packages).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+# Xapian's CMake config sets bare variables and defines no target: wrap them in one.
+find_package(xapian 1.4 REQUIRED CONFIG)
+if(NOT TARGET kb::xapian)
+  add_library(kb::xapian INTERFACE IMPORTED)
+  set_target_properties(kb::xapian PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${XAPIAN_INCLUDE_DIR}"
+    INTERFACE_LINK_LIBRARIES "${XAPIAN_LIBRARIES}")
+endif()
+
+# cpp-httplib is a compiled library in Debian: its pkg-config flags (SSL, zlib, brotli
+# defines) must match the ones it was built with, or class layouts differ.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+if(NOT TARGET kb::httplib)
+  add_library(kb::httplib INTERFACE IMPORTED)
+  set_target_properties(kb::httplib PROPERTIES
+    INTERFACE_LINK_LIBRARIES "PkgConfig::HTTPLIB;Threads::Threads")
+endif()
+
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
+if(NOT TARGET kb::icu)
+  add_library(kb::icu INTERFACE IMPORTED)
+  set_target_properties(kb::icu PROPERTIES INTERFACE_LINK_LIBRARIES "PkgConfig::ICU")
+endif()
+
+find_package(yaml-cpp REQUIRED CONFIG)
+find_package(nlohmann_json 3 REQUIRED CONFIG)
+find_package(doctest REQUIRED CONFIG)
+
+# Debian's cmark CMake config requires the cmark executable (another package): use pkg-config.
+pkg_check_modules(CMARK REQUIRED IMPORTED_TARGET libcmark)
+if(NOT TARGET kb::cmark)
+  add_library(kb::cmark INTERFACE IMPORTED)
+  set_target_properties(kb::cmark PROPERTIES INTERFACE_LINK_LIBRARIES "PkgConfig::CMARK")
+endif()

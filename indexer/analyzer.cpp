@@ -1,0 +1,225 @@
+// ICU-based segmentation and normalisation, Xapian stemming, CJK bigrams.
+#include "analyzer.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include <array>
+#include <cstring>
+#include <utility>
+
+#include "errors.h"
+#include "language.h"
+
+namespace kb {
+namespace {
+
+bool is_cjk(UChar32 c) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(c, &status);
+  if (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
+      script == USCRIPT_HANGUL) {
+    return true;
+  }
+  // The prolonged sound mark and iteration marks are "Common" but belong to kana/kanji runs.
+  return uscript_hasScript(c, USCRIPT_KATAKANA) || uscript_hasScript(c, USCRIPT_HAN);
+}
+
+UChar32 first_code_point(std::string_view s) {
+  int32_t i = 0;
+  UChar32 c = 0;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), c);
+  return c;
+}
+
+struct Segment {
+  std::string text;  // normalised
+  std::size_t begin;
+  std::size_t end;
+  bool number;
+};
+
+}  // namespace
+
+std::string stemmer_language(const std::string& lang) {
+  static const std::array<std::pair<const char*, const char*>, 27> table = {{
+      {"ar", "arabic"},     {"hy", "armenian"},  {"eu", "basque"},     {"ca", "catalan"},
+      {"da", "danish"},     {"nl", "dutch"},     {"en", "english"},    {"fi", "finnish"},
+      {"fr", "french"},     {"de", "german"},    {"hu", "hungarian"},  {"id", "indonesian"},
+      {"ga", "irish"},      {"it", "italian"},   {"lt", "lithuanian"}, {"ne", "nepali"},
+      {"nb", "norwegian"},  {"nn", "norwegian"}, {"no", "norwegian"},  {"pt", "portuguese"},
+      {"ro", "romanian"},   {"ru", "russian"},   {"es", "spanish"},    {"sv", "swedish"},
+      {"ta", "tamil"},      {"tr", "turkish"},   {"el", "greek"},
+  }};
+  const std::string primary = primary_language(lang);
+  for (const auto& [code, name] : table) {
+    if (primary == code) return name;
+  }
+  return "";
+}
+
+Analyzer::Analyzer(const std::string& lang) : lang_(lang) {
+  const std::string stem_name = stemmer_language(lang);
+  if (!stem_name.empty()) {
+    try {
+      stemmer_ = Xapian::Stem(stem_name);
+      has_stemmer_ = true;
+    } catch (const Xapian::InvalidArgumentError&) {
+      has_stemmer_ = false;  // this Xapian build lacks the language: index unstemmed
+    }
+  }
+  const std::string primary = primary_language(lang);
+  split_elisions_ = primary == "fr" || primary == "it" || primary == "ca";
+
+  UErrorCode status = U_ZERO_ERROR;
+  nfkc_cf_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) throw RuntimeError("icu_error", "ICU NFKC_Casefold data is missing");
+  const icu::Locale locale = icu::Locale::forLanguageTag(lang, status);
+  status = U_ZERO_ERROR;
+  words_.reset(icu::BreakIterator::createWordInstance(locale, status));
+  if (U_FAILURE(status) || !words_) {
+    throw RuntimeError("icu_error", std::string("ICU word break iterator: ") + u_errorName(status));
+  }
+}
+
+Analyzer::~Analyzer() = default;
+
+std::string Analyzer::fold(std::string_view text) const {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString in =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString out = nfkc_cf_->normalize(in, status);
+  std::string result;
+  if (U_FAILURE(status)) return std::string(text);
+  out.toUTF8String(result);
+  // Typographic apostrophes fold to the ASCII one so "can’t" and "can't" match.
+  std::string::size_type pos = 0;
+  while ((pos = result.find("\xE2\x80\x99", pos)) != std::string::npos) {
+    result.replace(pos, 3, "'");
+    ++pos;
+  }
+  return result;
+}
+
+std::string Analyzer::stem(const Token& token) const {
+  if (token.kind != TokenKind::Word || !has_stemmer_) return token.text;
+  const unsigned char c = static_cast<unsigned char>(token.text[0]);
+  if (c >= '0' && c <= '9') return token.text;
+  return stemmer_(token.text);
+}
+
+std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) {
+  std::vector<Token> tokens;
+  if (text.empty()) return tokens;
+
+  UErrorCode status = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  if (U_FAILURE(status)) return tokens;
+  words_->setText(ut, status);
+  if (U_FAILURE(status)) {
+    utext_close(ut);
+    return tokens;
+  }
+
+  std::vector<Segment> run;  // current CJK run
+  auto flush_run = [&]() {
+    if (run.empty()) return;
+    // Characters of the run with their byte ranges in the original text.
+    struct Char {
+      std::string text;
+      std::size_t begin, end;
+    };
+    std::vector<Char> chars;
+    for (const auto& seg : run) {
+      const std::string_view original = text.substr(seg.begin, seg.end - seg.begin);
+      // Split the normalised text by code point; map offsets one to one when normalisation
+      // kept the number of code points, else give every character the whole segment.
+      std::vector<std::pair<std::size_t, std::size_t>> orig_cps;
+      for (int32_t i = 0; i < static_cast<int32_t>(original.size());) {
+        const int32_t start = i;
+        UChar32 c;
+        U8_NEXT(reinterpret_cast<const uint8_t*>(original.data()), i,
+                static_cast<int32_t>(original.size()), c);
+        orig_cps.emplace_back(seg.begin + start, seg.begin + i);
+      }
+      std::vector<std::string> norm_cps;
+      for (int32_t i = 0; i < static_cast<int32_t>(seg.text.size());) {
+        const int32_t start = i;
+        UChar32 c;
+        U8_NEXT(reinterpret_cast<const uint8_t*>(seg.text.data()), i,
+                static_cast<int32_t>(seg.text.size()), c);
+        norm_cps.emplace_back(seg.text.substr(start, i - start));
+      }
+      const bool aligned = orig_cps.size() == norm_cps.size();
+      for (std::size_t k = 0; k < norm_cps.size(); ++k) {
+        chars.push_back({norm_cps[k], aligned ? orig_cps[k].first : seg.begin,
+                         aligned ? orig_cps[k].second : seg.end});
+      }
+    }
+    if (chars.size() == 1 || mode == AnalysisMode::Index) {
+      for (const auto& ch : chars) {
+        tokens.push_back({ch.text, ch.begin, ch.end, TokenKind::Unigram});
+      }
+    }
+    for (std::size_t k = 0; k + 1 < chars.size(); ++k) {
+      tokens.push_back({chars[k].text + chars[k + 1].text, chars[k].begin, chars[k + 1].end,
+                        TokenKind::Bigram});
+    }
+    run.clear();
+  };
+
+  int32_t start = words_->first();
+  for (int32_t end = words_->next(); end != icu::BreakIterator::DONE;
+       start = end, end = words_->next()) {
+    const int32_t rule = words_->getRuleStatus();
+    if (rule < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation, symbols
+    const auto b = static_cast<std::size_t>(start);
+    const auto e = static_cast<std::size_t>(end);
+    const std::string_view original = text.substr(b, e - b);
+    std::string norm = fold(original);
+    if (norm.empty()) continue;
+
+    if (is_cjk(first_code_point(norm))) {
+      if (!run.empty() && run.back().end != b) flush_run();
+      run.push_back({std::move(norm), b, e, false});
+      continue;
+    }
+    flush_run();
+
+    std::size_t token_begin = b;
+    if (split_elisions_) {
+      const auto apos = norm.find('\'');
+      if (apos != std::string::npos && apos > 0 && apos <= 7 && apos + 1 < norm.size()) {
+        static const char* const elisions[] = {"l",     "d",      "j",       "m",       "n",
+                                               "s",     "t",      "c",       "qu",      "jusqu",
+                                               "lorsqu", "puisqu", "dell",    "nell",    "all",
+                                               "dall",  "sull",   "un",      "quest",   "quell"};
+        const std::string head = norm.substr(0, apos);
+        for (const char* el : elisions) {
+          if (head == el) {
+            norm.erase(0, apos + 1);
+            // Skip the same number of characters plus the apostrophe in the original.
+            const auto straight = original.find('\'');
+            const auto curly = original.find("\xE2\x80\x99");
+            if (straight != std::string_view::npos && (curly == std::string_view::npos || straight < curly)) {
+              token_begin = b + straight + 1;
+            } else if (curly != std::string_view::npos) {
+              token_begin = b + curly + 3;
+            }
+            break;
+          }
+        }
+      }
+    }
+    if (norm.size() > kMaxTermBytes) continue;
+    tokens.push_back({std::move(norm), token_begin, e, TokenKind::Word});
+  }
+  flush_run();
+  utext_close(ut);
+  return tokens;
+}
+
+}  // namespace kb

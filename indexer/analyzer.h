@@ -1,0 +1,82 @@
+// Text analysis shared by indexing, querying and snippets: segmentation, normalisation,
+// CJK n-grams and stemming. A difference between index and query time is a relevance bug,
+// so both go through this one class.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include <unicode/uversion.h>
+
+U_NAMESPACE_BEGIN
+class BreakIterator;
+class Normalizer2;
+U_NAMESPACE_END
+
+namespace kb {
+
+enum class TokenKind {
+  Word,     // a word or number of a space-separated or ICU-segmented script (Latin, Thai, ...)
+  Bigram,   // two adjacent characters of a Chinese, Japanese or Korean run
+  Unigram,  // one character of a CJK run
+};
+
+struct Token {
+  std::string text;        // normalised (NFKC case-folded) form, the indexed term
+  std::size_t begin = 0;   // byte offsets of the token in the analysed text
+  std::size_t end = 0;
+  TokenKind kind = TokenKind::Word;
+};
+
+enum class AnalysisMode {
+  Index,  // CJK runs give bigrams and unigrams (so one-character queries find something)
+  Query,  // CJK runs give bigrams, or a unigram for a one-character run
+};
+
+// Analyzer for one language. Words are found with ICU's word BreakIterator (dictionary-based
+// for Thai, Lao, Khmer and Myanmar), normalised with NFKC case folding; French, Italian and
+// Catalan elisions ("l'application") are split off; CJK runs become overlapping bigrams;
+// words are stemmed with Xapian's Snowball stemmer for the language when it has one.
+//
+// Not thread-safe (it reuses an ICU BreakIterator): give each thread its own.
+class Analyzer {
+ public:
+  // `lang` is a normalised language tag ("de-ch"); unknown languages get no stemmer.
+  explicit Analyzer(const std::string& lang);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  const std::string& language() const { return lang_; }
+  bool has_stemmer() const { return has_stemmer_; }
+
+  // Tokens of `text` in order. `text` must be valid UTF-8.
+  std::vector<Token> tokenize(std::string_view text, AnalysisMode mode);
+
+  // The stemmed form of a token (CJK grams and numbers are returned unchanged).
+  std::string stem(const Token& token) const;
+
+  // NFKC case folding of arbitrary text (used for boolean filter values).
+  std::string fold(std::string_view text) const;
+
+  // Longest indexed term; longer tokens (URLs, hashes) are skipped.
+  static constexpr std::size_t kMaxTermBytes = 64;
+
+ private:
+  std::string lang_;
+  Xapian::Stem stemmer_;
+  bool has_stemmer_ = false;
+  bool split_elisions_ = false;
+  std::unique_ptr<icu::BreakIterator> words_;
+  const icu::Normalizer2* nfkc_cf_ = nullptr;
+};
+
+// Names Xapian's stemmer for a language tag ("de-ch" -> "german"), or "" if there is none.
+std::string stemmer_language(const std::string& lang);
+
+}  // namespace kb

@@ -1,0 +1,102 @@
+// Field weighting happens at query time (per-field stems); here every field is indexed once
+// into its own prefix plus the shared positional text.
+#include "document_builder.h"
+
+#include <nlohmann/json.hpp>
+
+#include "markdown_text.h"
+#include "schema.h"
+
+namespace kb {
+namespace {
+
+class TermWriter {
+ public:
+  TermWriter(Xapian::Document& doc, Analyzer& analyzer) : doc_(doc), analyzer_(analyzer) {}
+
+  void field(std::string_view text, std::string_view field_prefix) {
+    const auto tokens = analyzer_.tokenize(text, AnalysisMode::Index);
+    for (const auto& t : tokens) {
+      const std::string stem = analyzer_.stem(t);
+      if (t.kind == TokenKind::Unigram) {
+        // Unigrams only serve one-character queries: no positions, no phrase.
+        doc_.add_term(schema::term(schema::kStemmed, stem));
+        if (!field_prefix.empty()) {
+          doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)));
+        }
+        continue;
+      }
+      doc_.add_posting(t.text, ++pos_);
+      doc_.add_term(schema::term(schema::kStemmed, stem));
+      if (!field_prefix.empty()) {
+        doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)));
+      }
+    }
+    pos_ += schema::kFieldGap;
+  }
+
+ private:
+  Xapian::Document& doc_;
+  Analyzer& analyzer_;
+  Xapian::termpos pos_ = 0;
+};
+
+
+}  // namespace
+
+Xapian::Document build_document(const Article& a, Analyzer& analyzer) {
+  Xapian::Document doc;
+  TermWriter writer(doc, analyzer);
+  const std::string body_text = markdown_to_plain_text(a.body_markdown);
+
+  writer.field(a.title, schema::kTitle);
+  for (const auto& q : a.questions) writer.field(q, schema::kQuestions);
+  writer.field(a.summary, schema::kSummary);
+  writer.field(body_text, "");
+
+  doc.add_boolean_term(schema::term(schema::kUniqueId, a.id + "@" + a.lang));
+  doc.add_boolean_term(schema::term(schema::kItem, a.id));
+  doc.add_boolean_term(schema::term(schema::kLang, a.lang));
+  if (!a.category.empty()) {
+    doc.add_boolean_term(schema::term(schema::kCategory, analyzer.fold(a.category)));
+  }
+  for (const auto& t : a.tags) doc.add_boolean_term(schema::term(schema::kTag, analyzer.fold(t)));
+  for (const auto& p : a.products) {
+    doc.add_boolean_term(schema::term(schema::kProduct, analyzer.fold(p)));
+  }
+  for (const auto& channel : known_channels()) {
+    if (visible_on_channel(a, channel)) {
+      doc.add_boolean_term(schema::term(schema::kChannel, channel));
+    }
+  }
+  doc.add_boolean_term(schema::term(
+      schema::kAudience, a.audience == Audience::Internal ? "internal" : "public"));
+
+  doc.add_value(schema::kSlotItem, a.id);
+  doc.add_value(schema::kSlotLang, a.lang);
+  doc.add_value(schema::kSlotUpdated, a.updated);
+
+  nlohmann::json data = {
+      {"id", a.id},
+      {"lang", a.lang},
+      {"title", a.title},
+      {"summary", a.summary},
+      {"questions", a.questions},
+      {"category", a.category},
+      {"tags", a.tags},
+      {"products", a.products},
+      {"channels", a.channels},
+      {"audience", a.audience == Audience::Internal ? "internal" : "public"},
+      {"updated", a.updated},
+      {"related", a.related},
+      {"body_markdown", a.body_markdown},
+      {"body_text", body_text},
+      {"internal_notes", a.internal_notes},
+      {"source", a.source_path},
+      {"source_format", a.source_format},
+  };
+  doc.set_data(data.dump());
+  return doc;
+}
+
+}  // namespace kb

@@ -1,0 +1,16 @@
+// Turns an Article into the Xapian document of the schema (schema.h).
+#pragma once
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "article.h"
+
+namespace kb {
+
+// Builds the document for `article`, analysed with `analyzer` (which must be for the
+// article's language). Internal notes are stored in the document data but never indexed, so
+// a public search can neither find nor reveal them. Not thread-safe (uses `analyzer`).
+Xapian::Document build_document(const Article& article, Analyzer& analyzer);
+
+}  // namespace kb

@@ -1,0 +1,167 @@
+// kb-index: validates content and publishes it as a new generation of a knowledge base.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "builtin_importers.h"
+#include "content_loader.h"
+#include "errors.h"
+#include "kb_writer.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitContent = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitRuntime = 3;
+
+void usage(std::FILE* out) {
+  std::fputs(
+      "usage: kb-index build --content DIR --out KB [--quiet]\n"
+      "       kb-index validate --content DIR [--json]\n"
+      "\n"
+      "build     validates every file under DIR, then publishes the articles as a new\n"
+      "          generation of the knowledge base KB and makes it live atomically.\n"
+      "          Nothing is written when any file has an error.\n"
+      "validate  checks every file and reports all problems; writes nothing.\n"
+      "\n"
+      "exit status: 0 ok, 1 content errors, 2 usage, 3 other failure (I/O, lock)\n",
+      out);
+}
+
+struct Args {
+  std::string command;
+  std::string content;
+  std::string out;
+  bool quiet = false;
+  bool json = false;
+};
+
+bool parse_args(int argc, char** argv, Args& args) {
+  if (argc < 2) return false;
+  args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](std::string& target) {
+      if (i + 1 >= argc) return false;
+      target = argv[++i];
+      return true;
+    };
+    if (a == "--content") {
+      if (!value(args.content)) return false;
+    } else if (a == "--out" || a == "--kb") {
+      if (!value(args.out)) return false;
+    } else if (a == "--quiet" || a == "-q") {
+      args.quiet = true;
+    } else if (a == "--json") {
+      args.json = true;
+    } else {
+      std::fprintf(stderr, "kb-index: unknown option %s\n", a.c_str());
+      return false;
+    }
+  }
+  if (args.content.empty()) return false;
+  if (args.command == "build") return !args.out.empty();
+  return args.command == "validate";
+}
+
+void print_issues(const std::vector<kb::ContentIssue>& issues) {
+  for (const auto& issue : issues) std::fprintf(stderr, "%s\n", issue.format().c_str());
+}
+
+nlohmann::json issues_json(const std::vector<kb::ContentIssue>& issues) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& i : issues) {
+    out.push_back({{"file", i.path},
+                   {"line", i.line},
+                   {"column", i.column},
+                   {"field", i.field},
+                   {"severity", i.severity == kb::Severity::Error ? "error" : "warning"},
+                   {"message", i.message}});
+  }
+  return out;
+}
+
+std::size_t count_errors(const std::vector<kb::ContentIssue>& issues) {
+  std::size_t n = 0;
+  for (const auto& i : issues) n += i.severity == kb::Severity::Error;
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    usage(stdout);
+    return kExitOk;
+  }
+  Args args;
+  if (!parse_args(argc, argv, args)) {
+    usage(stderr);
+    return kExitUsage;
+  }
+  try {
+    const kb::plugins::ImporterRegistry registry;
+    const kb::ContentSet content = kb::load_content(args.content, registry.importers());
+    const std::size_t errors = count_errors(content.issues);
+    const std::size_t warnings = content.issues.size() - errors;
+
+    if (args.command == "validate") {
+      if (args.json) {
+        nlohmann::json report = {{"files", content.files_read},
+                                 {"articles", content.articles.size()},
+                                 {"errors", errors},
+                                 {"warnings", warnings},
+                                 {"issues", issues_json(content.issues)}};
+        std::cout << report.dump(2) << "\n";
+      } else {
+        print_issues(content.issues);
+        std::printf("%zu files, %zu articles, %zu errors, %zu warnings\n", content.files_read,
+                    content.articles.size(), errors, warnings);
+      }
+      return errors ? kExitContent : kExitOk;
+    }
+
+    print_issues(content.issues);
+    if (errors) {
+      std::fprintf(stderr,
+                   "kb-index: %zu error(s) in %s; nothing was written, the live knowledge base "
+                   "is unchanged\n",
+                   errors, args.content.c_str());
+      return kExitContent;
+    }
+    kb::PublishOptions options;
+    const bool show_progress = !args.quiet && ::isatty(STDERR_FILENO);
+    if (show_progress) {
+      options.progress = [](std::size_t done, std::size_t total) {
+        if (done != total && done % 64 != 0) return;
+        const int width = 40;
+        const int filled = total ? static_cast<int>(width * done / total) : width;
+        std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu", filled,
+                     "########################################", width - filled, "", done, total);
+        if (done == total) std::fputc('\n', stderr);
+      };
+    }
+    kb::KnowledgeBaseWriter writer(args.out);
+    const kb::PublishResult result = writer.publish(content.articles, options);
+    if (!args.quiet) {
+      std::printf("published %s: %zu records from %zu files (%zu drafts skipped)", result.generation.c_str(),
+                  result.documents, content.files_read, result.drafts_skipped);
+      for (const auto& [lang, n] : result.per_language) std::printf(" %s=%zu", lang.c_str(), n);
+      std::printf("\n");
+    }
+    return kExitOk;
+  } catch (const kb::Error& e) {
+    std::fprintf(stderr, "kb-index: %s: %s\n", e.code().c_str(), e.what());
+    return kExitRuntime;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kb-index: unexpected error: %s\n", e.what());
+    return kExitRuntime;
+  }
+}

@@ -1,0 +1,192 @@
+// Generation building, the atomic switch and clean-up of old generations.
+#include "kb_writer.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <regex>
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "document_builder.h"
+#include "errors.h"
+#include "generation.h"
+#include "schema.h"
+
+namespace kb {
+namespace fs = std::filesystem;
+
+namespace {
+
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      throw IoError("cannot open lock file " + path.string() + ": " + std::strerror(errno));
+    }
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw IndexUnavailable("another build of " + path.parent_path().string() +
+                                 " is running (lock " + path.string() + " is held)",
+                             "index_locked");
+    }
+  }
+  ~FileLock() {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+void fsync_path(const fs::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string generation_name(unsigned long number) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "gen-%06lu", number);
+  return buf;
+}
+
+// Published generations, oldest first.
+std::vector<std::pair<unsigned long, fs::path>> list_generations(const fs::path& kb_dir) {
+  static const std::regex pattern("gen-([0-9]{6,})");
+  std::vector<std::pair<unsigned long, fs::path>> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(kb_dir, ec)) {
+    std::smatch m;
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory(ec) && std::regex_match(name, m, pattern)) {
+      out.emplace_back(std::stoul(m[1].str()), entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+[[noreturn]] void rethrow_io(const std::string& what, const std::error_code& ec) {
+  throw IoError(what + ": " + ec.message());
+}
+
+}  // namespace
+
+KnowledgeBaseWriter::KnowledgeBaseWriter(fs::path kb_dir) : kb_dir_(std::move(kb_dir)) {}
+
+PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
+                                           const PublishOptions& options) {
+  std::error_code ec;
+  fs::create_directories(kb_dir_, ec);
+  if (ec) rethrow_io("cannot create knowledge base folder " + kb_dir_.string(), ec);
+  FileLock lock(kb_dir_ / ".lock");
+
+  // Leftovers of builds that were interrupted (we hold the lock, so none is running).
+  for (const auto& entry : fs::directory_iterator(kb_dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(".build-", 0) == 0 || name.rfind(".stub-", 0) == 0) {
+      fs::remove_all(entry.path(), ec);
+    }
+  }
+
+  const auto existing = list_generations(kb_dir_);
+  const unsigned long number = existing.empty() ? 1 : existing.back().first + 1;
+  PublishResult result;
+  result.generation = generation_name(number);
+  const fs::path build_dir = kb_dir_ / (".build-" + result.generation);
+  const fs::path final_dir = kb_dir_ / result.generation;
+
+  try {
+    Xapian::WritableDatabase db(build_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+    std::map<std::string, std::unique_ptr<Analyzer>> analyzers;
+    std::size_t done = 0;
+    for (const auto& article : articles) {
+      ++done;
+      if (article.status == Status::Draft) {
+        ++result.drafts_skipped;
+      } else {
+        auto& analyzer = analyzers[article.lang];
+        if (!analyzer) analyzer = std::make_unique<Analyzer>(article.lang);
+        db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
+                            build_document(article, *analyzer));
+        ++result.documents;
+        ++result.per_language[article.lang];
+      }
+      if (options.progress) options.progress(done, articles.size());
+    }
+    db.set_metadata(schema::kMetaGeneration, result.generation);
+    db.set_metadata(schema::kMetaBuiltAt, utc_now_iso8601());
+    db.set_metadata(schema::kMetaArticles, std::to_string(result.documents));
+    db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+    db.commit();
+    db.close();
+  } catch (const Xapian::Error& e) {
+    fs::remove_all(build_dir, ec);
+    throw IoError("cannot write generation " + result.generation + " in " + kb_dir_.string() +
+                  ": " + e.get_description());
+  }
+
+  fs::rename(build_dir, final_dir, ec);
+  if (ec) {
+    fs::remove_all(build_dir, ec);
+    rethrow_io("cannot publish " + final_dir.string(), ec);
+  }
+  fsync_path(kb_dir_, true);
+
+  // Switch the live pointer: write a new stub beside the old one, then rename over it.
+  const fs::path stub = live_stub_path(kb_dir_);
+  const fs::path tmp_stub = kb_dir_ / (".stub-" + std::to_string(::getpid()));
+  {
+    const int fd = ::open(tmp_stub.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw IoError("cannot write " + tmp_stub.string() + ": " + std::strerror(errno));
+    const std::string content = "auto " + result.generation + "\n";
+    const bool ok = ::write(fd, content.data(), content.size()) ==
+                        static_cast<ssize_t>(content.size()) &&
+                    ::fsync(fd) == 0;
+    const int saved = errno;
+    ::close(fd);
+    if (!ok) {
+      fs::remove(tmp_stub, ec);
+      throw IoError("cannot write " + tmp_stub.string() + ": " + std::strerror(saved));
+    }
+  }
+  fs::rename(tmp_stub, stub, ec);
+  if (ec) {
+    fs::remove(tmp_stub, ec);
+    rethrow_io("cannot switch " + stub.string(), ec);
+  }
+  fsync_path(kb_dir_, true);
+
+  // Old generations: keep a few, so servers that still read them finish their requests.
+  const auto all = list_generations(kb_dir_);
+  const std::size_t keep = static_cast<std::size_t>(std::max(0, options.keep_old_generations)) + 1;
+  if (all.size() > keep) {
+    for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove_all(all[i].second, ec);
+  }
+  return result;
+}
+
+}  // namespace kb

@@ -1,0 +1,45 @@
+// Publishes articles as a new generation of a knowledge base, atomically.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "article.h"
+
+namespace kb {
+
+struct PublishOptions {
+  // Generations kept besides the live one, so servers still reading them finish their work.
+  int keep_old_generations = 2;
+  // Called after each article is analysed: (done, total). May be empty.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+struct PublishResult {
+  std::string generation;                       // name of the new live generation
+  std::size_t documents = 0;                    // article-language records published
+  std::size_t drafts_skipped = 0;
+  std::map<std::string, std::size_t> per_language;
+};
+
+// The one writer of a knowledge base folder. publish() builds a complete new generation
+// beside the live one, then switches the live stub by rename: readers see either the old or
+// the new generation, never a half-built one. A failed or interrupted build leaves the live
+// generation untouched (the next build clears its leftovers).
+class KnowledgeBaseWriter {
+ public:
+  explicit KnowledgeBaseWriter(std::filesystem::path kb_dir);
+
+  // Throws kb::IndexUnavailable (code "index_locked") when another build holds the lock,
+  // kb::IoError when the disk is full or a folder is not writable.
+  PublishResult publish(const std::vector<Article>& articles, const PublishOptions& options = {});
+
+ private:
+  std::filesystem::path kb_dir_;
+};
+
+}  // namespace kb

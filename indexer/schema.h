@@ -1,0 +1,52 @@
+// The knowledge base's Xapian schema: term prefixes and value slots (docs/schema.md).
+// Follows Omega's conventions: Q unique id, S title, L language, K keywords, Z stemmed,
+// X... our own.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace kb::schema {
+
+// Boolean terms (filters).
+inline constexpr std::string_view kUniqueId = "Q";      // Q<id>@<lang>: one per document
+inline constexpr std::string_view kItem = "XID";        // XID<id>: all languages of an item
+inline constexpr std::string_view kLang = "L";          // L<lang>, normalised tag
+inline constexpr std::string_view kCategory = "XCAT";   // XCAT<category, case-folded>
+inline constexpr std::string_view kTag = "K";           // K<tag, case-folded>
+inline constexpr std::string_view kProduct = "XP";      // XP<product, case-folded>
+inline constexpr std::string_view kChannel = "XCH";     // XCH<channel>: channels allowed
+inline constexpr std::string_view kAudience = "XAUD";   // XAUDpublic / XAUDinternal
+
+// Free-text terms. Unprefixed terms are the unstemmed tokens of all public text, with
+// positions (phrases, proximity). Z-prefixed terms are stems; the field prefixes below are
+// combined with Z for per-field stems: ZS<stem> is a stem of the title.
+inline constexpr std::string_view kStemmed = "Z";
+inline constexpr std::string_view kTitle = "S";
+inline constexpr std::string_view kQuestions = "XQ";
+inline constexpr std::string_view kSummary = "XA";
+
+// Value slots.
+inline constexpr Xapian::valueno kSlotItem = 0;     // knowledge item id (collapse key)
+inline constexpr Xapian::valueno kSlotLang = 1;     // language tag
+inline constexpr Xapian::valueno kSlotUpdated = 2;  // YYYY-MM-DD
+
+// Metadata keys of a generation.
+inline constexpr const char* kMetaGeneration = "kb.generation";
+inline constexpr const char* kMetaBuiltAt = "kb.built_at";
+inline constexpr const char* kMetaArticles = "kb.articles";
+inline constexpr const char* kMetaSchema = "kb.schema";
+inline constexpr const char* kSchemaVersion = "1";
+
+// Gap between the positions of two fields, so phrases never match across fields.
+inline constexpr Xapian::termpos kFieldGap = 100;
+
+inline std::string term(std::string_view prefix, std::string_view value) {
+  std::string t(prefix);
+  t += value;
+  return t;
+}
+
+}  // namespace kb::schema

@@ -1,0 +1,29 @@
+// UTF-8 checks and positions in text, shared by importers and the HTTP layer.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kb {
+
+// Byte offset of the first byte that is not part of well-formed UTF-8 (overlong forms,
+// surrogates and code points above U+10FFFF are ill-formed), or nullopt if `text` is valid.
+std::optional<std::size_t> find_invalid_utf8(std::string_view text) noexcept;
+
+struct LineColumn {
+  int line = 1;    // 1-based
+  int column = 1;  // 1-based, counted in code points
+};
+
+// The line and column of byte `offset` in `text` ('\n' ends a line).
+LineColumn line_column_at(std::string_view text, std::size_t offset) noexcept;
+
+// Removes a leading UTF-8 byte-order mark and turns CRLF and lone CR line ends into LF.
+std::string normalise_line_ends(std::string_view text);
+
+// Longest prefix of `text` of at most `max_bytes` bytes that does not split a code point.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
+
+}  // namespace kb

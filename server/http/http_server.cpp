@@ -1,0 +1,391 @@
+// Handlers, the error table and the socket set-up for cpp-httplib.
+#include "http_server.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "article.h"
+#include "errors.h"
+#include "knowledge_base.h"
+#include "language.h"
+#include "utf8.h"
+
+namespace kb::server {
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// One table maps error codes to HTTP statuses.
+int status_for(const std::string& code) {
+  static const std::map<std::string, int> table = {
+      {"invalid_parameter", 400}, {"missing_parameter", 400}, {"unknown_parameter", 400},
+      {"query_too_long", 400},    {"invalid_utf8", 400},      {"invalid_argument", 400},
+      {"bad_request", 400},       {"unauthorized", 401},      {"forbidden", 403},
+      {"not_found", 404},         {"method_not_allowed", 405}, {"payload_too_large", 413},
+      {"uri_too_long", 414},      {"index_unavailable", 503}, {"index_reopen", 503},
+      {"overloaded", 503},        {"internal", 500},          {"search_failed", 500},
+  };
+  auto it = table.find(code);
+  return it == table.end() ? 500 : it->second;
+}
+
+std::string code_for_status(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 413: return "payload_too_large";
+    case 414: return "uri_too_long";
+    case 503: return "index_unavailable";
+    default: return status >= 500 ? "internal" : "bad_request";
+  }
+}
+
+void write_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  // error_handler_t::replace: invalid UTF-8 can never make serialisation throw.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
+}
+
+void write_error(httplib::Response& res, const std::string& code, const std::string& message,
+                 int status = 0) {
+  write_json(res, status ? status : status_for(code),
+             {{"error", {{"code", code}, {"message", message}}}});
+}
+
+// Constant-time comparison, so response times reveal nothing about a token.
+bool tokens_equal(const std::string& given, const std::string& expected) {
+  const std::size_t n = std::max(given.size(), expected.size());
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char a = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    const unsigned char b = i < expected.size() ? static_cast<unsigned char>(expected[i]) : 0;
+    diff |= static_cast<unsigned char>(a ^ b);
+  }
+  return diff == 0;
+}
+
+std::string bearer_token(const httplib::Request& req) {
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.size() > 7 && (auth.compare(0, 7, "Bearer ") == 0 || auth.compare(0, 7, "bearer ") == 0)) {
+    return auth.substr(7);
+  }
+  return "";
+}
+
+// Accept-Language: tags ordered by q, invalid entries and "*" skipped.
+std::vector<std::string> parse_accept_language(const std::string& header) {
+  std::vector<std::pair<double, std::string>> weighted;
+  std::size_t start = 0;
+  int order = 0;
+  while (start < header.size() && order < 20) {
+    const auto comma = header.find(',', start);
+    std::string part = header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? header.size() : comma + 1;
+    double q = 1.0;
+    if (const auto semi = part.find(';'); semi != std::string::npos) {
+      const auto qpos = part.find("q=", semi);
+      if (qpos != std::string::npos) {
+        try {
+          q = std::stod(part.substr(qpos + 2));
+        } catch (...) {
+          q = 0;
+        }
+      }
+      part.resize(semi);
+    }
+    part.erase(0, part.find_first_not_of(" \t"));
+    part.erase(part.find_last_not_of(" \t") + 1);
+    if (part.empty() || part == "*" || q <= 0) continue;
+    if (auto norm = normalise_language_tag(part)) {
+      weighted.emplace_back(q - 0.0001 * order++, *norm);
+    }
+  }
+  std::stable_sort(weighted.begin(), weighted.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (auto& w : weighted) out.push_back(std::move(w.second));
+  return out;
+}
+
+int int_param(const httplib::Request& req, const char* name, int fallback) {
+  if (!req.has_param(name)) return fallback;
+  const std::string v = req.get_param_value(name);
+  long long n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || v.empty()) {
+    throw InvalidArgument(std::string(name) + " must be a whole number, not '" + v + "'",
+                          "invalid_parameter");
+  }
+  if (n < -1000000 || n > 1000000) {
+    throw InvalidArgument(std::string(name) + " is out of range", "invalid_parameter");
+  }
+  return static_cast<int>(n);
+}
+
+void check_params(const httplib::Request& req, const std::set<std::string>& allowed) {
+  for (const auto& [name, value] : req.params) {
+    if (find_invalid_utf8(name) || find_invalid_utf8(value)) {
+      throw InvalidArgument("parameter " + std::string(find_invalid_utf8(name) ? "name" : name) +
+                                " is not valid UTF-8",
+                            "invalid_utf8");
+    }
+    if (!allowed.count(name)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      throw InvalidArgument("unknown parameter '" + name + "' (known: " + list + ")",
+                            "unknown_parameter");
+    }
+  }
+}
+
+std::string iso_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+thread_local Clock::time_point request_start;
+
+// httplib's listen backlog is compiled in (5); raise it on the bound socket.
+class Listener : public httplib::Server {
+ public:
+  void set_backlog(int backlog) {
+    const auto sock = svr_sock_.load();
+    if (sock != INVALID_SOCKET) ::listen(sock, backlog);
+  }
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(const ServerConfig& c, search::KnowledgeBase& k) : config(c), kb(k) {}
+
+  const ServerConfig& config;
+  search::KnowledgeBase& kb;
+  Listener http;
+
+  void authorise_agent(const httplib::Request& req) const {
+    const std::string token = bearer_token(req);
+    if (token.empty()) {
+      throw InvalidArgument("the agent channel needs an agent token (Authorization: Bearer ...)",
+                            "unauthorized");
+    }
+    if (config.agent_token.empty() || !tokens_equal(token, config.agent_token)) {
+      throw InvalidArgument("the token does not allow the agent channel", "forbidden");
+    }
+  }
+
+  void handle_search(const httplib::Request& req, httplib::Response& res) {
+    const auto started = Clock::now();
+    check_params(req, {"q", "lang", "channel", "category", "tag", "product", "page", "per_page"});
+    search::SearchRequest sr;
+    sr.query = req.get_param_value("q");
+    sr.category = req.get_param_value("category");
+    sr.tag = req.get_param_value("tag");
+    sr.product = req.get_param_value("product");
+    if (sr.query.find_first_not_of(" \t\r\n") == std::string::npos && sr.category.empty() &&
+        sr.tag.empty() && sr.product.empty()) {
+      throw InvalidArgument("q is required (or browse with category, tag or product)",
+                            "missing_parameter");
+    }
+    if (req.has_param("lang") && !req.get_param_value("lang").empty()) {
+      auto lang = normalise_language_tag(req.get_param_value("lang"));
+      if (!lang) {
+        throw InvalidArgument("lang '" + req.get_param_value("lang") + "' is not a language tag",
+                              "invalid_parameter");
+      }
+      sr.lang = *lang;
+    }
+    sr.preferred = parse_accept_language(req.get_header_value("Accept-Language"));
+    if (req.has_param("channel")) {
+      sr.channel = req.get_param_value("channel");
+      if (!is_known_channel(sr.channel)) {
+        throw InvalidArgument("unknown channel '" + sr.channel + "'", "invalid_parameter");
+      }
+    }
+    if (sr.channel == "agent") {
+      authorise_agent(req);
+      sr.include_internal = true;
+    }
+    sr.page = int_param(req, "page", 1);
+    sr.per_page = int_param(req, "per_page", 10);
+
+    const search::SearchResponse r = kb.search(sr);
+    json results = json::array();
+    for (const auto& h : r.hits) {
+      results.push_back({{"id", h.id},
+                         {"lang", h.lang},
+                         {"title", h.title},
+                         {"summary", h.summary},
+                         {"snippet", h.snippet},
+                         {"url", h.url},
+                         {"score", std::round(h.score * 1000) / 1000},
+                         {"percent", h.percent}});
+    }
+    const double took =
+        std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    json body = {{"query", sr.query},
+                 {"lang", sr.lang.empty() ? json(nullptr) : json(sr.lang)},
+                 {"served_lang", r.served_lang.empty() ? json(nullptr) : json(r.served_lang)},
+                 {"fallback", r.fallback},
+                 {"channel", sr.channel},
+                 {"page", sr.page},
+                 {"per_page", sr.per_page},
+                 {"total", r.total},
+                 {"results", std::move(results)},
+                 {"took_ms", std::round(took * 1000) / 1000},
+                 {"index_version", r.index_version}};
+    res.set_header("X-KB-Index-Version", r.index_version);
+    write_json(res, 200, body);
+  }
+
+  void handle_health(const httplib::Request&, httplib::Response& res) {
+    const search::IndexStatus s = kb.status();
+    json languages = json::object();
+    for (const auto& [l, n] : s.languages) languages[l] = n;
+    write_json(res, 200,
+               {{"status", "ok"},
+                {"index_version", s.index_version},
+                {"built_at", s.built_at},
+                {"documents", s.documents},
+                {"languages", languages}});
+  }
+
+  // Every handler runs inside this: kb errors become JSON with the table's status.
+  httplib::Server::Handler guarded(void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      try {
+        (this->*handler)(req, res);
+      } catch (const kb::Error& e) {
+        write_error(res, e.code(), e.what());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "kb-server: internal error on %s %s: %s\n", req.method.c_str(),
+                     req.path.c_str(), e.what());
+        write_error(res, "internal", "internal error");
+      } catch (...) {
+        write_error(res, "internal", "internal error");
+      }
+    };
+  }
+
+  void install() {
+    static const std::set<std::string> known_paths = {"/health", "/v1/search"};
+    http.Get("/health", guarded(&Impl::handle_health));
+    http.Get("/v1/search", guarded(&Impl::handle_search));
+
+    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      request_start = Clock::now();
+      if (find_invalid_utf8(req.path)) {
+        write_error(res, "invalid_utf8", "the path is not valid UTF-8");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (req.method != "GET" && req.method != "HEAD" && known_paths.count(req.path)) {
+        res.set_header("Allow", "GET, HEAD");
+        write_error(res, "method_not_allowed", req.method + " is not allowed on " + req.path);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // Errors httplib produces itself (404 for unknown paths, 413, 414, 400 for malformed
+    // requests) get the same JSON shape; responses handlers already wrote are left alone.
+    http.set_error_handler(httplib::Server::HandlerWithResponse(
+        [](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      const std::string code = code_for_status(res.status);
+      std::string message = "request failed";
+      if (res.status == 404) {
+        message = "no such endpoint: " + std::string(find_invalid_utf8(req.path) ? "(invalid path)" : req.path);
+      } else if (res.status == 413) {
+        message = "the request body is too large";
+      } else if (res.status == 414) {
+        message = "the request URI is too long";
+      } else if (res.status == 400) {
+        message = "malformed request";
+      }
+      write_error(res, code, message, res.status);
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      std::string message = "internal error";
+      try {
+        if (ep) std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "kb-server: unhandled exception: %s\n", e.what());
+      } catch (...) {
+        std::fprintf(stderr, "kb-server: unhandled exception\n");
+      }
+      write_error(res, "internal", message);
+    });
+    if (config.access_log) {
+      // Method, path, status and time only: query strings may hold personal data and
+      // headers may hold tokens.
+      http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+        const double ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - request_start).count();
+        std::fprintf(stderr, "%s %s %s %d %.2fms\n", iso_now().c_str(), req.method.c_str(),
+                     find_invalid_utf8(req.path) ? "(invalid path)" : req.path.c_str(), res.status, ms);
+      });
+    }
+
+    const int threads = config.threads;
+    http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    http.set_tcp_nodelay(true);
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      // Accepted sockets inherit TCP_NODELAY from the listening socket on Linux.
+      ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+    });
+    http.set_read_timeout(config.read_timeout_ms / 1000, (config.read_timeout_ms % 1000) * 1000);
+    http.set_write_timeout(config.write_timeout_ms / 1000, (config.write_timeout_ms % 1000) * 1000);
+    http.set_keep_alive_timeout(config.keep_alive_timeout_s);
+    http.set_keep_alive_max_count(static_cast<std::size_t>(config.keep_alive_max_requests));
+    http.set_payload_max_length(config.max_body_bytes);
+  }
+};
+
+HttpServer::HttpServer(const ServerConfig& config, search::KnowledgeBase& kb)
+    : impl_(std::make_unique<Impl>(config, kb)) {
+  impl_->install();
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind() {
+  int port = impl_->config.port;
+  if (port == 0) {
+    port = impl_->http.bind_to_any_port(impl_->config.host);
+    if (port < 0) throw IoError("cannot listen on " + impl_->config.host + " (any port)");
+  } else if (!impl_->http.bind_to_port(impl_->config.host, port)) {
+    throw IoError("cannot listen on " + impl_->config.host + ":" + std::to_string(port) +
+                  " (in use, or not an address of this machine)");
+  }
+  impl_->http.set_backlog(impl_->config.listen_backlog);
+  return port;
+}
+
+bool HttpServer::serve() { return impl_->http.listen_after_bind(); }
+
+void HttpServer::stop() { impl_->http.stop(); }
+
+}  // namespace kb::server

@@ -1,0 +1,172 @@
+// Configuration loading and validation (see docs/configuration.md).
+#include "server_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <sstream>
+
+#include "errors.h"
+#include "language.h"
+
+namespace kb::server {
+namespace {
+
+long long parse_int(const std::string& value, const std::string& what, long long lo, long long hi) {
+  long long v = 0;
+  const auto* end = value.data() + value.size();
+  auto [p, ec] = std::from_chars(value.data(), end, v);
+  if (ec != std::errc() || p != end) throw InvalidArgument(what + ": '" + value + "' is not a number");
+  if (v < lo || v > hi) {
+    throw InvalidArgument(what + ": " + value + " is out of range [" + std::to_string(lo) + ", " +
+                          std::to_string(hi) + "]");
+  }
+  return v;
+}
+
+bool parse_bool(const std::string& value, const std::string& what) {
+  if (value == "true" || value == "1" || value == "yes" || value == "on") return true;
+  if (value == "false" || value == "0" || value == "no" || value == "off") return false;
+  throw InvalidArgument(what + ": '" + value + "' is not true or false");
+}
+
+std::vector<std::string> parse_languages(const std::vector<std::string>& raw, const std::string& what) {
+  std::vector<std::string> out;
+  for (const auto& r : raw) {
+    auto norm = normalise_language_tag(r);
+    if (!norm) throw InvalidArgument(what + ": '" + r + "' is not a language tag");
+    out.push_back(*norm);
+  }
+  return out;
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// One setting from any source, by its YAML name.
+void apply(ServerConfig& c, const std::string& key, const std::string& value, const std::string& source) {
+  const std::string what = source + ": " + key;
+  if (key == "kb") c.kb_dir = value;
+  else if (key == "host") c.host = value;
+  else if (key == "port") c.port = static_cast<int>(parse_int(value, what, 0, 65535));
+  else if (key == "threads") c.threads = static_cast<int>(parse_int(value, what, 1, 4096));
+  else if (key == "listen_backlog") c.listen_backlog = static_cast<int>(parse_int(value, what, 1, 65535));
+  else if (key == "read_timeout_ms") c.read_timeout_ms = static_cast<int>(parse_int(value, what, 1, 600000));
+  else if (key == "write_timeout_ms") c.write_timeout_ms = static_cast<int>(parse_int(value, what, 1, 600000));
+  else if (key == "keep_alive_timeout_s") c.keep_alive_timeout_s = static_cast<int>(parse_int(value, what, 0, 3600));
+  else if (key == "keep_alive_max_requests") c.keep_alive_max_requests = static_cast<int>(parse_int(value, what, 1, 1000000));
+  else if (key == "max_body_bytes") c.max_body_bytes = static_cast<std::size_t>(parse_int(value, what, 1, 1LL << 30));
+  else if (key == "reload_interval_ms") c.reload_interval_ms = static_cast<int>(parse_int(value, what, 10, 3600000));
+  else if (key == "access_log") c.access_log = parse_bool(value, what);
+  else if (key == "agent_token") c.agent_token = value;
+  else if (key == "editor_token") c.editor_token = value;
+  else if (key == "max_per_page") c.search.max_per_page = static_cast<int>(parse_int(value, what, 1, 1000));
+  else if (key == "max_query_bytes") c.search.max_query_bytes = static_cast<std::size_t>(parse_int(value, what, 1, 65536));
+  else if (key == "article_url_template") c.search.url_template = value;
+  else if (key == "default_languages") c.search.default_languages = parse_languages(split_commas(value), what);
+  else throw InvalidArgument(source + ": unknown setting '" + key + "'");
+}
+
+void load_yaml(ServerConfig& c, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw InvalidArgument("cannot read config file " + path);
+  } catch (const YAML::Exception& e) {
+    throw InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                          std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (root.IsNull()) return;
+  if (!root.IsMap()) throw InvalidArgument(path + ": the config file must be a mapping of settings");
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    const auto mark = kv.second.Mark();
+    const std::string where = path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+    if (key == "default_languages") {
+      std::vector<std::string> langs;
+      if (kv.second.IsSequence()) {
+        for (const auto& l : kv.second) langs.push_back(l.as<std::string>());
+      } else if (kv.second.IsScalar()) {
+        langs = split_commas(kv.second.Scalar());
+      } else {
+        throw InvalidArgument(where + ": default_languages must be a list");
+      }
+      c.search.default_languages = parse_languages(langs, where + ": default_languages");
+      continue;
+    }
+    if (!kv.second.IsScalar()) throw InvalidArgument(where + ": " + key + " must be a single value");
+    apply(c, key, kv.second.Scalar(), where);
+  }
+}
+
+}  // namespace
+
+std::string server_usage() {
+  return "usage: kb-server --kb DIR [--port N] [--host ADDR] [--config FILE] [--threads N]\n"
+         "                 [--default-languages en,de] [--no-access-log]\n"
+         "\n"
+         "Serves the knowledge base in DIR over HTTP. Settings come from defaults, then the\n"
+         "YAML file given by --config (or KB_CONFIG), then KB_* environment variables, then\n"
+         "flags. See docs/configuration.md. --port 0 picks a free port.\n";
+}
+
+ServerConfig load_server_config(const std::vector<std::string>& args,
+                                const std::map<std::string, std::string>& env) {
+  ServerConfig c;
+  // The config file comes first, whatever the order of the flags.
+  std::string config_file;
+  if (auto it = env.find("KB_CONFIG"); it != env.end()) config_file = it->second;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--config") config_file = args[i + 1];
+  }
+  if (!config_file.empty()) load_yaml(c, config_file);
+
+  static const std::map<std::string, std::string> env_names = {
+      {"KB_DIR", "kb"},
+      {"KB_HOST", "host"},
+      {"KB_PORT", "port"},
+      {"KB_THREADS", "threads"},
+      {"KB_DEFAULT_LANGUAGES", "default_languages"},
+      {"KB_AGENT_TOKEN", "agent_token"},
+      {"KB_EDITOR_TOKEN", "editor_token"},
+      {"KB_ACCESS_LOG", "access_log"},
+  };
+  for (const auto& [var, key] : env_names) {
+    if (auto it = env.find(var); it != env.end()) apply(c, key, it->second, "environment " + var);
+  }
+
+  static const std::map<std::string, std::string> flag_names = {
+      {"--kb", "kb"},         {"--host", "host"},       {"--port", "port"},
+      {"--threads", "threads"}, {"--default-languages", "default_languages"},
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--config") {
+      ++i;
+      continue;
+    }
+    if (a == "--no-access-log") {
+      c.access_log = false;
+      continue;
+    }
+    auto it = flag_names.find(a);
+    if (it == flag_names.end()) throw InvalidArgument("unknown option " + a);
+    if (i + 1 >= args.size()) throw InvalidArgument("option " + a + " needs a value");
+    apply(c, it->second, args[++i], "option " + a);
+  }
+
+  if (c.kb_dir.empty()) throw InvalidArgument("no knowledge base given (--kb DIR, KB_DIR or 'kb:' in the config file)");
+  if (c.host.empty()) throw InvalidArgument("host must not be empty");
+  if (c.search.default_languages.empty()) throw InvalidArgument("default_languages must name at least one language");
+  return c;
+}
+
+}  // namespace kb::server

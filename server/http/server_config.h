@@ -1,0 +1,40 @@
+// kb-server's configuration: defaults, then a YAML file, then KB_* variables, then flags.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "search_types.h"
+
+namespace kb::server {
+
+struct ServerConfig {
+  std::string kb_dir;                 // knowledge base folder (required)
+  std::string host = "127.0.0.1";
+  int port = 8080;                    // 0 picks a free port (printed at start-up)
+  int threads = 64;                   // worker threads; each keep-alive connection holds one
+  int listen_backlog = 1024;
+  int read_timeout_ms = 5000;
+  int write_timeout_ms = 5000;
+  int keep_alive_timeout_s = 5;
+  int keep_alive_max_requests = 1000;
+  std::size_t max_body_bytes = 1u << 20;
+  int reload_interval_ms = 250;       // how often the live generation is checked
+  bool access_log = true;
+  std::string agent_token;            // required for channel=agent; never logged
+  std::string editor_token;           // required for editor endpoints; never logged
+  search::SearchSettings search;
+};
+
+// Loads the configuration. `args` are the command-line arguments without the program name;
+// `env` the environment. Throws kb::InvalidArgument naming the source and the setting when
+// anything is malformed or out of range.
+ServerConfig load_server_config(const std::vector<std::string>& args,
+                                const std::map<std::string, std::string>& env);
+
+// The usage text for kb-server.
+std::string server_usage();
+
+}  // namespace kb::server

@@ -1,0 +1,103 @@
+// Per-thread searchers and generation switching.
+#include "knowledge_base.h"
+
+#include <unordered_map>
+
+#include "errors.h"
+#include "searcher.h"
+
+namespace kb::search {
+namespace {
+
+std::atomic<std::uint64_t> next_instance{1};
+
+// Each thread's searchers, keyed by KnowledgeBase instance (ids are never reused).
+thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Searcher>> thread_searchers;
+
+}  // namespace
+
+KnowledgeBase::KnowledgeBase(std::filesystem::path kb_dir, SearchSettings settings)
+    : instance_(next_instance.fetch_add(1)), dir_(std::move(kb_dir)), settings_(std::move(settings)) {
+  auto live = read_live_generation(dir_);
+  if (!live) {
+    throw IndexUnavailable("no knowledge base at " + dir_.string() +
+                           " (build one with: kb-index build --content DIR --out " +
+                           dir_.string() + ")");
+  }
+  live_.store(std::make_shared<const GenerationRef>(std::move(*live)));
+  // Fail at start-up, not on the first request, if the generation cannot be opened.
+  thread_searcher();
+}
+
+KnowledgeBase::~KnowledgeBase() {
+  {
+    std::lock_guard<std::mutex> lock(watch_mutex_);
+    stopping_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+  thread_searchers.erase(instance_);
+}
+
+bool KnowledgeBase::refresh() {
+  std::optional<GenerationRef> live;
+  try {
+    live = read_live_generation(dir_);
+  } catch (const Error&) {
+    return false;
+  }
+  if (!live) return false;
+  const auto current = live_.load();
+  if (current && current->name == live->name) return false;
+  live_.store(std::make_shared<const GenerationRef>(std::move(*live)));
+  return true;
+}
+
+void KnowledgeBase::watch(std::chrono::milliseconds interval) {
+  if (watcher_.joinable()) return;
+  watcher_ = std::thread([this, interval] {
+    std::unique_lock<std::mutex> lock(watch_mutex_);
+    while (!stopping_) {
+      watch_cv_.wait_for(lock, interval, [this] { return stopping_; });
+      if (stopping_) break;
+      lock.unlock();
+      refresh();
+      lock.lock();
+    }
+  });
+}
+
+std::string KnowledgeBase::version() const { return live_.load()->name; }
+
+Searcher& KnowledgeBase::thread_searcher() {
+  const auto live = live_.load();
+  auto& searcher = thread_searchers[instance_];
+  if (!searcher || searcher->generation() != live->name) {
+    searcher.reset();  // close the old generation before opening the new one
+    searcher = std::make_unique<Searcher>(*live, settings_);
+  }
+  return *searcher;
+}
+
+template <class F>
+auto KnowledgeBase::with_searcher(F&& f) {
+  // A generation can disappear between reading the stub and opening it (a writer cleaned it
+  // up): read the stub again and retry once.
+  try {
+    return f(thread_searcher());
+  } catch (const IndexUnavailable&) {
+    thread_searchers.erase(instance_);
+    refresh();
+    return f(thread_searcher());
+  }
+}
+
+SearchResponse KnowledgeBase::search(const SearchRequest& request) {
+  return with_searcher([&](Searcher& s) { return s.search(request); });
+}
+
+IndexStatus KnowledgeBase::status() {
+  return with_searcher([](Searcher& s) { return s.status(); });
+}
+
+}  // namespace kb::search

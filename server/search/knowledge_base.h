@@ -1,0 +1,64 @@
+// The read side of a knowledge base folder: follows the live generation, searches it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "generation.h"
+#include "search_types.h"
+
+namespace kb::search {
+
+class Searcher;
+
+// Thread-safe. Each calling thread gets its own Searcher (its own Xapian handles), opened
+// on the live generation and replaced when the live generation changes; no lock is taken on
+// the search path. A new generation is noticed by refresh(), which watch() calls
+// periodically; requests in flight finish on the generation they started with.
+class KnowledgeBase {
+ public:
+  // Throws kb::IndexUnavailable if `kb_dir` has no live generation.
+  KnowledgeBase(std::filesystem::path kb_dir, SearchSettings settings);
+  ~KnowledgeBase();
+  KnowledgeBase(const KnowledgeBase&) = delete;
+  KnowledgeBase& operator=(const KnowledgeBase&) = delete;
+
+  // Re-reads the live stub; returns true when the live generation changed. A missing or
+  // broken stub keeps the current generation (and returns false).
+  bool refresh();
+
+  // Calls refresh() every `interval` on a background thread until destruction.
+  void watch(std::chrono::milliseconds interval);
+
+  // The live generation's name (the index_version clients see).
+  std::string version() const;
+
+  // See Searcher::search for what it throws.
+  SearchResponse search(const SearchRequest& request);
+  IndexStatus status();
+
+  const SearchSettings& settings() const { return settings_; }
+
+ private:
+  Searcher& thread_searcher();
+  template <class F>
+  auto with_searcher(F&& f);
+
+  const std::uint64_t instance_;
+  const std::filesystem::path dir_;
+  const SearchSettings settings_;
+  std::atomic<std::shared_ptr<const GenerationRef>> live_;
+
+  std::mutex watch_mutex_;
+  std::condition_variable watch_cv_;
+  bool stopping_ = false;
+  std::thread watcher_;
+};
+
+}  // namespace kb::search

@@ -1,0 +1,60 @@
+// Requests and responses of the search library, independent of HTTP.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kb::search {
+
+struct SearchRequest {
+  std::string query;                    // free text, valid UTF-8
+  std::string lang;                     // normalised tag, or "" to detect
+  std::vector<std::string> preferred;   // Accept-Language tags, normalised, best first
+  std::string channel = "web";          // visibility: only items allowed on this channel
+  std::string category;
+  std::string tag;
+  std::string product;
+  int page = 1;                         // 1-based
+  int per_page = 10;
+  bool include_internal = false;        // internal items (agents only)
+};
+
+struct SearchHit {
+  std::string id;
+  std::string lang;
+  std::string title;
+  std::string summary;
+  std::string snippet;   // HTML-escaped, matches in <mark>
+  std::string url;
+  double score = 0;      // BM25-based weight; comparable within one response only
+  int percent = 0;       // Xapian's percentage relevance
+};
+
+struct SearchResponse {
+  std::vector<SearchHit> hits;
+  std::uint64_t total = 0;         // estimated matching knowledge items
+  std::string requested_lang;      // normalised request language, "" if detected
+  std::string served_lang;         // language of the results ("" when there are none)
+  bool fallback = false;           // served in another language than requested
+  std::string index_version;       // generation name
+};
+
+struct IndexStatus {
+  std::string index_version;
+  std::string built_at;
+  std::uint64_t documents = 0;
+  std::map<std::string, std::uint64_t> languages;
+};
+
+// Settings of the search library, from the server configuration.
+struct SearchSettings {
+  std::vector<std::string> default_languages = {"en"};
+  // Placeholders {id} and {lang}.
+  std::string url_template = "/v1/articles/{id}?lang={lang}";
+  int max_per_page = 50;
+  std::size_t max_query_bytes = 1000;
+};
+
+}  // namespace kb::search

@@ -1,0 +1,283 @@
+// Query building (per-field weights, phrase boost, filters), locale fallback and results.
+#include "searcher.h"
+
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+#include "language.h"
+#include "schema.h"
+#include "snippet.h"
+
+namespace kb::search {
+namespace {
+
+// Field weights: a match in the title counts most, then the alternate questions, the
+// summary, and the body (the plain Z terms cover every field, so the body has weight 1).
+constexpr double kTitleWeight = 3.0;
+constexpr double kQuestionsWeight = 2.5;
+constexpr double kSummaryWeight = 1.5;
+constexpr double kPhraseWeight = 2.0;
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  std::size_t pos = 0;
+  while ((pos = s.find(from, pos)) != std::string::npos) {
+    s.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+  return s;
+}
+
+// The dominant script's language for scripts that name one language well enough.
+std::string language_of_script(std::string_view text, const std::set<std::string>& available) {
+  int kana = 0, han = 0, hangul = 0, thai = 0;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  for (int32_t i = 0; i < static_cast<int32_t>(text.size());) {
+    UChar32 c;
+    U8_NEXT(s, i, static_cast<int32_t>(text.size()), c);
+    UErrorCode status = U_ZERO_ERROR;
+    switch (uscript_getScript(c, &status)) {
+      case USCRIPT_HIRAGANA:
+      case USCRIPT_KATAKANA: ++kana; break;
+      case USCRIPT_HAN: ++han; break;
+      case USCRIPT_HANGUL: ++hangul; break;
+      case USCRIPT_THAI: ++thai; break;
+      default: break;
+    }
+  }
+  auto first_available = [&](std::initializer_list<const char*> langs) -> std::string {
+    for (const char* l : langs) {
+      for (const auto& a : available) {
+        if (primary_language(a) == l) return a;
+      }
+    }
+    return "";
+  };
+  if (kana) return first_available({"ja"});
+  if (hangul) return first_available({"ko"});
+  if (thai) return first_available({"th"});
+  if (han) return first_available({"zh", "ja"});
+  return "";
+}
+
+}  // namespace
+
+namespace {
+
+Xapian::Database open_generation(const GenerationRef& generation) {
+  try {
+    return Xapian::Database(generation.path.string());
+  } catch (const Xapian::Error& e) {
+    throw IndexUnavailable("cannot open generation " + generation.name + ": " +
+                           e.get_description());
+  }
+}
+
+}  // namespace
+
+Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settings)
+    : generation_(generation.name),
+      settings_(settings),
+      db_(open_generation(generation)),
+      enquire_(db_) {
+  try {
+    const std::string prefix(schema::kLang);
+    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+      languages_.insert((*t).substr(prefix.size()));
+    }
+  } catch (const Xapian::Error& e) {
+    throw IndexUnavailable("cannot open generation " + generation.name + ": " +
+                           e.get_description());
+  }
+}
+
+Analyzer& Searcher::analyzer(const std::string& lang) {
+  auto& a = analyzers_[lang];
+  if (!a) a = std::make_unique<Analyzer>(lang);
+  return *a;
+}
+
+Xapian::Query Searcher::text_query(const std::string& text, const std::string& lang,
+                                   std::set<std::string>& stems) {
+  Analyzer& an = analyzer(lang);
+  const auto tokens = an.tokenize(text, AnalysisMode::Query);
+  std::vector<Xapian::Query> per_token;
+  std::vector<std::string> phrase;
+  for (const auto& t : tokens) {
+    const std::string stem = an.stem(t);
+    stems.insert(stem);
+    const std::string z(schema::kStemmed);
+    std::vector<Xapian::Query> fields = {
+        Xapian::Query(z + stem),
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                      Xapian::Query(z + std::string(schema::kTitle) + stem), kTitleWeight),
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                      Xapian::Query(z + std::string(schema::kQuestions) + stem), kQuestionsWeight),
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                      Xapian::Query(z + std::string(schema::kSummary) + stem), kSummaryWeight),
+    };
+    per_token.emplace_back(Xapian::Query::OP_OR, fields.begin(), fields.end());
+    if (t.kind != TokenKind::Unigram) phrase.push_back(t.text);
+  }
+  if (per_token.empty()) return Xapian::Query();
+  Xapian::Query query(Xapian::Query::OP_OR, per_token.begin(), per_token.end());
+  if (phrase.size() >= 2 && phrase.size() <= 12) {
+    // Words near each other in the article's text count extra (phrase and proximity).
+    Xapian::Query near(Xapian::Query::OP_NEAR, phrase.begin(), phrase.end(),
+                       static_cast<Xapian::termcount>(phrase.size() + 2));
+    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, near, kPhraseWeight));
+  }
+  return query;
+}
+
+Xapian::Query Searcher::filters(const SearchRequest& request) {
+  std::vector<Xapian::Query> must;
+  must.emplace_back(schema::term(schema::kChannel, request.channel));
+  Analyzer& folder = analyzer(settings_.default_languages.empty() ? "en"
+                                                                  : settings_.default_languages[0]);
+  if (!request.category.empty()) {
+    must.emplace_back(schema::term(schema::kCategory, folder.fold(request.category)));
+  }
+  if (!request.tag.empty()) must.emplace_back(schema::term(schema::kTag, folder.fold(request.tag)));
+  if (!request.product.empty()) {
+    must.emplace_back(schema::term(schema::kProduct, folder.fold(request.product)));
+  }
+  Xapian::Query f(Xapian::Query::OP_AND, must.begin(), must.end());
+  if (!request.include_internal) {
+    f = Xapian::Query(Xapian::Query::OP_AND_NOT, f,
+                      Xapian::Query(schema::term(schema::kAudience, "internal")));
+  }
+  return f;
+}
+
+Searcher::Attempt Searcher::run(const Xapian::Query& query, int first, int count) {
+  Attempt a;
+  enquire_.set_query(query);
+  enquire_.set_collapse_key(schema::kSlotItem);
+  a.mset = enquire_.get_mset(static_cast<Xapian::doccount>(first),
+                             static_cast<Xapian::doccount>(count), 100);
+  return a;
+}
+
+std::string Searcher::detect_language(const SearchRequest& request) {
+  for (const auto& pref : request.preferred) {
+    for (const auto& cand : fallback_chain(pref, {})) {
+      if (languages_.count(cand)) return cand;
+    }
+  }
+  return language_of_script(request.query, languages_);
+}
+
+SearchResponse Searcher::search(const SearchRequest& request) {
+  if (request.query.size() > settings_.max_query_bytes) {
+    throw InvalidArgument("q is longer than " + std::to_string(settings_.max_query_bytes) +
+                              " bytes",
+                          "query_too_long");
+  }
+  if (request.page < 1) throw InvalidArgument("page must be 1 or more", "invalid_parameter");
+  if (request.per_page < 1 || request.per_page > settings_.max_per_page) {
+    throw InvalidArgument(
+        "per_page must be between 1 and " + std::to_string(settings_.max_per_page),
+        "invalid_parameter");
+  }
+  const long long first_ll = static_cast<long long>(request.page - 1) * request.per_page;
+  if (first_ll > 10000) throw InvalidArgument("page is too deep (at most 10000 results)", "invalid_parameter");
+  const int first = static_cast<int>(first_ll);
+
+  SearchResponse response;
+  response.index_version = generation_;
+  response.requested_lang = request.lang;
+  const Xapian::Query filter = filters(request);
+  const bool browse = request.query.find_first_not_of(" \t\r\n") == std::string::npos;
+
+  auto finish = [&](Attempt& attempt, const std::string& lang) {
+    response.total = attempt.mset.get_matches_estimated();
+    response.served_lang = attempt.mset.empty() ? "" : lang;
+    for (auto it = attempt.mset.begin(); it != attempt.mset.end(); ++it) {
+      const Xapian::Document doc = it.get_document();
+      const auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      if (data.is_discarded()) continue;
+      SearchHit hit;
+      hit.id = data.value("id", "");
+      hit.lang = data.value("lang", "");
+      hit.title = data.value("title", "");
+      hit.summary = data.value("summary", "");
+      hit.score = it.get_weight();
+      hit.percent = it.get_percent();
+      hit.url = replace_all(replace_all(settings_.url_template, "{id}", hit.id), "{lang}", hit.lang);
+      Analyzer& an = analyzer(hit.lang);
+      const std::string body = data.value("body_text", "");
+      hit.snippet = make_snippet(body, an, attempt.stems);
+      if (hit.snippet.empty()) hit.snippet = make_snippet(hit.summary, an, attempt.stems);
+      if (hit.snippet.empty()) hit.snippet = leading_text(body.empty() ? hit.summary : body);
+      if (response.served_lang.empty()) response.served_lang = hit.lang;
+      response.hits.push_back(std::move(hit));
+    }
+  };
+
+  try {
+    std::string lang = request.lang;
+    if (lang.empty()) lang = detect_language(request);
+
+    if (lang.empty()) {
+      // Unknown language: search every language with its own analysis; the best-matching
+      // language of each item wins (collapse on the item id).
+      std::vector<Xapian::Query> per_lang;
+      Attempt attempt;
+      for (const auto& l : languages_) {
+        Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request.query, l, attempt.stems);
+        if (q.empty()) continue;
+        per_lang.emplace_back(Xapian::Query::OP_FILTER, q, Xapian::Query(schema::term(schema::kLang, l)));
+      }
+      Xapian::Query q(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
+      Attempt result = run(Xapian::Query(Xapian::Query::OP_FILTER, q, filter), first, request.per_page);
+      result.stems = std::move(attempt.stems);
+      finish(result, "");
+      return response;
+    }
+
+    const auto chain = fallback_chain(lang, settings_.default_languages);
+    for (const auto& l : chain) {
+      if (!languages_.count(l)) continue;
+      Attempt attempt;
+      Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request.query, l, attempt.stems);
+      if (q.empty()) break;  // nothing searchable in the query (only punctuation)
+      q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                        Xapian::Query(Xapian::Query::OP_AND, filter,
+                                      Xapian::Query(schema::term(schema::kLang, l))));
+      Attempt result = run(q, first, request.per_page);
+      result.stems = std::move(attempt.stems);
+      if (result.mset.get_matches_estimated() == 0) continue;
+      finish(result, l);
+      response.served_lang = l;
+      response.fallback = l != chain.front();
+      return response;
+    }
+    response.served_lang = "";
+    return response;
+  } catch (const Xapian::DatabaseModifiedError& e) {
+    throw IndexUnavailable("generation " + generation_ + " changed underneath: " + e.get_msg(), "index_reopen");
+  } catch (const Xapian::DatabaseError& e) {
+    throw IndexUnavailable("generation " + generation_ + ": " + e.get_description(), "index_reopen");
+  } catch (const Xapian::Error& e) {
+    throw RuntimeError("search_failed", e.get_description());
+  }
+}
+
+IndexStatus Searcher::status() {
+  IndexStatus s;
+  s.index_version = generation_;
+  try {
+    s.built_at = db_.get_metadata(schema::kMetaBuiltAt);
+    s.documents = db_.get_doccount();
+    for (const auto& l : languages_) s.languages[l] = db_.get_termfreq(schema::term(schema::kLang, l));
+  } catch (const Xapian::Error& e) {
+    throw IndexUnavailable("generation " + generation_ + ": " + e.get_description(), "index_reopen");
+  }
+  return s;
+}
+
+}  // namespace kb::search

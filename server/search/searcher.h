@@ -1,0 +1,55 @@
+// Search over one generation of the knowledge base with one thread's Xapian handles.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "generation.h"
+#include "search_types.h"
+
+namespace kb::search {
+
+// Holds a Xapian::Database, query analyzers and snippet analyzers for one generation.
+// Not thread-safe: one per thread (KnowledgeBase arranges that).
+class Searcher {
+ public:
+  // Throws kb::IndexUnavailable if the generation cannot be opened.
+  Searcher(const GenerationRef& generation, const SearchSettings& settings);
+
+  const std::string& generation() const { return generation_; }
+
+  // Throws kb::InvalidArgument (codes: invalid_parameter, query_too_long) for bad requests,
+  // kb::IndexUnavailable if the database fails underneath.
+  SearchResponse search(const SearchRequest& request);
+
+  IndexStatus status();
+
+  // Languages present in this generation.
+  const std::set<std::string>& languages() const { return languages_; }
+
+ private:
+  struct Attempt {
+    Xapian::MSet mset;
+    std::set<std::string> stems;  // for snippets
+  };
+  Analyzer& analyzer(const std::string& lang);
+  Xapian::Query text_query(const std::string& text, const std::string& lang,
+                           std::set<std::string>& stems);
+  Xapian::Query filters(const SearchRequest& request);
+  Attempt run(const Xapian::Query& query, int first, int count);
+  std::string detect_language(const SearchRequest& request);
+
+  std::string generation_;
+  SearchSettings settings_;
+  Xapian::Database db_;
+  Xapian::Enquire enquire_;
+  std::set<std::string> languages_;
+  std::map<std::string, std::unique_ptr<Analyzer>> analyzers_;
+};
+
+}  // namespace kb::search

@@ -1,0 +1,108 @@
+// Snippets are built with the same Analyzer as the index, so what is highlighted is exactly
+// what matched (stems, CJK bigrams), in every language.
+#include "snippet.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "escape.h"
+#include "utf8.h"
+
+namespace kb::search {
+namespace {
+
+const std::string kEllipsis = "\xE2\x80\xA6";
+
+std::string flatten(std::string_view s) {
+  std::string out(s);
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return out;
+}
+
+}  // namespace
+
+std::string leading_text(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return html_escape(flatten(text));
+  std::string_view cut = utf8_prefix(text, max_bytes);
+  const auto space = cut.find_last_of(" \n");
+  if (space != std::string_view::npos && space > max_bytes / 2) cut = cut.substr(0, space);
+  return html_escape(flatten(cut)) + kEllipsis;
+}
+
+std::string make_snippet(std::string_view text, Analyzer& analyzer,
+                         const std::set<std::string>& stems, std::size_t max_bytes) {
+  if (stems.empty() || text.empty()) return "";
+  const auto tokens = analyzer.tokenize(text, AnalysisMode::Index);
+  struct Match {
+    std::size_t begin, end;
+    std::string stem;
+  };
+  std::vector<Match> matches;
+  for (const auto& t : tokens) {
+    if (t.kind == TokenKind::Unigram && !stems.count(t.text)) continue;
+    const std::string s = analyzer.stem(t);
+    if (stems.count(s) || stems.count(t.text)) matches.push_back({t.begin, t.end, s});
+    if (matches.size() >= 256) break;
+  }
+  if (matches.empty()) return "";
+
+  // Window with the most distinct matched terms; the earliest on ties.
+  std::size_t best_start = matches.front().begin;
+  std::size_t best_score = 0;
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    std::set<std::string> distinct;
+    for (std::size_t j = i; j < matches.size() && matches[j].end <= matches[i].begin + max_bytes; ++j) {
+      distinct.insert(matches[j].stem);
+    }
+    if (distinct.size() > best_score) {
+      best_score = distinct.size();
+      best_start = matches[i].begin;
+    }
+  }
+
+  // Start at the beginning of the sentence when it is close, else at the match.
+  std::size_t start = best_start;
+  const std::size_t look_back = std::min<std::size_t>(best_start, max_bytes / 3);
+  const std::string_view before = text.substr(best_start - look_back, look_back);
+  const auto sentence = before.find_last_of(".!?\n\xE3");  // \xE3: lead byte of "。"
+  if (sentence != std::string_view::npos) {
+    std::size_t s = best_start - look_back + sentence + 1;
+    while (s < best_start && (static_cast<unsigned char>(text[s]) & 0xC0) == 0x80) ++s;
+    while (s < best_start && (text[s] == ' ' || text[s] == '\n')) ++s;
+    start = s;
+  } else if (best_start == look_back) {
+    start = 0;
+  }
+  std::size_t end = start + utf8_prefix(text.substr(start), max_bytes).size();
+  if (end < text.size()) {
+    // End at the end of a token inside the window, so no word is cut.
+    std::size_t last_token_end = 0;
+    for (const auto& t : tokens) {
+      if (t.begin >= start && t.end <= end) last_token_end = std::max(last_token_end, t.end);
+    }
+    if (last_token_end > start) end = last_token_end;
+  }
+
+  std::string out;
+  if (start > 0) out += kEllipsis;
+  std::size_t pos = start;
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    const auto& m = matches[i];
+    if (m.end <= pos || m.begin >= end) continue;
+    // Merge overlapping matches (CJK bigrams overlap by one character).
+    std::size_t b = std::max(m.begin, pos);
+    std::size_t e = std::min(m.end, end);
+    while (i + 1 < matches.size() && matches[i + 1].begin <= e && matches[i + 1].begin < end) {
+      e = std::max(e, std::min(matches[i + 1].end, end));
+      ++i;
+    }
+    out += html_escape(flatten(text.substr(pos, b - pos)));
+    out += "<mark>" + html_escape(flatten(text.substr(b, e - b))) + "</mark>";
+    pos = e;
+  }
+  out += html_escape(flatten(text.substr(pos, end - pos)));
+  if (end < text.size()) out += kEllipsis;
+  return out;
+}
+
+}  // namespace kb::search

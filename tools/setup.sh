@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project builds and tests with; skips what is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libxapian-dev libcpp-httplib-dev libyaml-cpp-dev libicu-dev
+  doctest-dev nlohmann-json3-dev libcmark-dev libsqlite3-dev
+  curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the package lists only when an install fails on stale ones.
+if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >&2; then
+  $SUDO apt-get update >&2
+  $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >&2
+fi
