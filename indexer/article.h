@@ -1,7 +1,9 @@
 // The article model: one knowledge item in one language, as every importer produces it.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kb {
@@ -29,6 +31,9 @@ struct Article {
   std::vector<std::string> internal_notes;   // agent-only Markdown blocks
   std::string source_path;                   // file it came from, relative to the content root
   std::string source_format;                 // importer name, e.g. "markdown"
+  // Where each front-matter field starts in the source file: (line, column), 1-based.
+  // Used by checks across files (duplicate ids, unknown related ids).
+  std::map<std::string, std::pair<int, int>> field_positions;
 };
 
 // Channel names known to the product, in display order.

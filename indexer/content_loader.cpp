@@ -115,16 +115,22 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
   std::map<std::pair<std::string, std::string>, std::string> owner;
   std::set<std::string> ids;
   for (const auto& a : set.articles) ids.insert(a.id);
+  auto position = [](const Article& a, const std::string& field) {
+    auto it = a.field_positions.find(field);
+    return it == a.field_positions.end() ? std::make_pair(1, 1) : it->second;
+  };
   for (const auto& a : set.articles) {
     auto [pos, inserted] = owner.emplace(std::make_pair(a.id, a.lang), a.source_path);
     if (!inserted) {
-      set.issues.push_back({a.source_path, 1, 1, "id",
+      const auto [line, column] = position(a, "id");
+      set.issues.push_back({a.source_path, line, column, "id",
                             "duplicate id '" + a.id + "' for language '" + a.lang +
                                 "' (also in " + pos->second + ")"});
     }
     for (const auto& rel : a.related) {
       if (!ids.count(rel)) {
-        set.issues.push_back({a.source_path, 1, 1, "related",
+        const auto [line, column] = position(a, "related");
+        set.issues.push_back({a.source_path, line, column, "related",
                               "related id '" + rel + "' does not exist", Severity::Warning});
       }
     }

@@ -77,6 +77,11 @@ class Parser {
         ok = false;
         continue;
       }
+      if (v.size() > 300) {
+        error_at(item, field, "has an entry longer than 300 characters");
+        ok = false;
+        continue;
+      }
       out.push_back(v);
     }
     return ok;
@@ -231,6 +236,8 @@ ImportResult MarkdownImporter::import(const std::string& display_path,
       continue;
     }
     fields[key] = kv.second;
+    const auto m = kv.first.Mark();
+    a.field_positions[key] = {m.line + kFrontMatterFirstLine, m.column + 1};
   }
 
   auto required = [&](const char* name) -> const YAML::Node* {

@@ -1,0 +1,122 @@
+// Publishing generations: atomic switch, drafts, clean-up, the writer lock, what is indexed.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <xapian.h>
+
+#include "builtin_importers.h"
+#include "content_loader.h"
+#include "errors.h"
+#include "generation.h"
+#include "kb_writer.h"
+#include "schema.h"
+#include "temp_dir.h"
+
+namespace {
+
+std::vector<kb::Article> fixture_articles() {
+  const kb::plugins::ImporterRegistry registry;
+  auto set = kb::load_content(std::string(KB_FIXTURES) + "/content", registry.importers());
+  REQUIRE(set.ok());
+  return set.articles;
+}
+
+bool has_term(const Xapian::Database& db, const std::string& term) { return db.term_exists(term); }
+
+}  // namespace
+
+TEST_CASE("publishing makes a new generation live; drafts are not published") {
+  kb::test::TempDir kb_dir;
+  const auto articles = fixture_articles();
+  kb::KnowledgeBaseWriter writer(kb_dir.path());
+  const auto result = writer.publish(articles);
+  CHECK(result.generation == "gen-000001");
+  CHECK(result.drafts_skipped == 1);
+  CHECK(result.documents == articles.size() - 1);
+  CHECK(result.per_language.at("ja") == 2);
+
+  const auto live = kb::read_live_generation(kb_dir.path());
+  REQUIRE(live);
+  CHECK(live->name == "gen-000001");
+  CHECK(kb::test::read_file(kb_dir / "live.stub") == "auto gen-000001\n");
+  // The stub is a real Xapian stub database file.
+  Xapian::Database via_stub((kb_dir / "live.stub").string());
+  CHECK(via_stub.get_doccount() == result.documents);
+  CHECK(via_stub.get_metadata(kb::schema::kMetaGeneration) == "gen-000001");
+  CHECK_FALSE(has_term(via_stub, "Qnew-feature-draft@en"));
+  CHECK(has_term(via_stub, "Qreset-password@en"));
+}
+
+TEST_CASE("internal notes are stored for agents but never indexed") {
+  kb::test::TempDir kb_dir;
+  kb::KnowledgeBaseWriter(kb_dir.path()).publish(fixture_articles());
+  Xapian::Database db((kb_dir / "live.stub").string());
+  // "security" appears in the fixtures only inside an agent note.
+  CHECK_FALSE(has_term(db, "security"));
+  CHECK_FALSE(has_term(db, "Zsecur"));
+  CHECK(has_term(db, "XAUDinternal"));
+  // The internal article is not allowed on the web channel.
+  CHECK(db.get_termfreq("XCHweb") == db.get_doccount() - 1);
+  // cancel-contract is limited to web, voice and agent.
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("Qcancel-contract@en"),
+                                  Xapian::Query("XCHsms")));
+  CHECK(enquire.get_mset(0, 10).empty());
+}
+
+TEST_CASE("each build is a new generation; old ones beyond the kept count are removed") {
+  kb::test::TempDir kb_dir;
+  const auto articles = fixture_articles();
+  kb::KnowledgeBaseWriter writer(kb_dir.path());
+  for (int i = 1; i <= 5; ++i) writer.publish(articles);
+  CHECK(kb::read_live_generation(kb_dir.path())->name == "gen-000005");
+  CHECK_FALSE(std::filesystem::exists(kb_dir / "gen-000002"));
+  CHECK(std::filesystem::exists(kb_dir / "gen-000003"));
+  CHECK(std::filesystem::exists(kb_dir / "gen-000004"));
+  CHECK(std::filesystem::exists(kb_dir / "gen-000005"));
+}
+
+TEST_CASE("leftovers of an interrupted build are cleared and do not affect numbering") {
+  kb::test::TempDir kb_dir;
+  kb::KnowledgeBaseWriter writer(kb_dir.path());
+  writer.publish(fixture_articles());
+  kb_dir.write(".build-gen-000002/junk", "half-written");
+  kb_dir.write(".stub-1234", "auto nowhere\n");
+  const auto r = writer.publish(fixture_articles());
+  CHECK(r.generation == "gen-000002");
+  CHECK_FALSE(std::filesystem::exists(kb_dir / ".build-gen-000002"));
+  CHECK_FALSE(std::filesystem::exists(kb_dir / ".stub-1234"));
+}
+
+TEST_CASE("a second writer is refused while the lock is held, and the live base is untouched") {
+  kb::test::TempDir kb_dir;
+  kb::KnowledgeBaseWriter writer(kb_dir.path());
+  writer.publish(fixture_articles());
+  const int fd = ::open((kb_dir / ".lock").c_str(), O_RDWR);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX) == 0);
+  try {
+    writer.publish(fixture_articles());
+    FAIL("publish should have thrown");
+  } catch (const kb::IndexUnavailable& e) {
+    CHECK(e.code() == "index_locked");
+  }
+  ::close(fd);
+  CHECK(kb::read_live_generation(kb_dir.path())->name == "gen-000001");
+}
+
+TEST_CASE("an unwritable folder is an I/O error that names it") {
+  // A file where the folder should be fails for every user, root included.
+  kb::test::TempDir dir;
+  dir.write("file-not-folder", "x");
+  kb::KnowledgeBaseWriter writer(dir / "file-not-folder/kb");
+  try {
+    writer.publish(fixture_articles());
+    FAIL("publish should have thrown");
+  } catch (const kb::IoError& e) {
+    CHECK(std::string(e.what()).find("file-not-folder") != std::string::npos);
+  }
+}

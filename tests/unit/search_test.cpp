@@ -1,0 +1,191 @@
+// The search library over a real generation built from the fixtures.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "builtin_importers.h"
+#include "content_loader.h"
+#include "errors.h"
+#include "kb_writer.h"
+#include "knowledge_base.h"
+#include "temp_dir.h"
+
+namespace {
+
+struct Fixture {
+  kb::test::TempDir dir;
+  std::unique_ptr<kb::search::KnowledgeBase> kb;
+
+  Fixture() {
+    publish(std::string(KB_FIXTURES) + "/content");
+    kb = std::make_unique<kb::search::KnowledgeBase>(dir.path(), kb::search::SearchSettings{});
+  }
+  void publish(const std::filesystem::path& content) {
+    const kb::plugins::ImporterRegistry registry;
+    const auto set = kb::load_content(content, registry.importers());
+    REQUIRE(set.ok());
+    kb::KnowledgeBaseWriter(dir.path()).publish(set.articles);
+  }
+  kb::search::SearchResponse search(const std::string& q, const std::string& lang = "",
+                                    const std::string& channel = "web") {
+    kb::search::SearchRequest r;
+    r.query = q;
+    r.lang = lang;
+    r.channel = channel;
+    r.include_internal = channel == "agent";
+    return kb->search(r);
+  }
+};
+
+std::string top(const kb::search::SearchResponse& r) {
+  return r.hits.empty() ? "(none)" : r.hits[0].id + "@" + r.hits[0].lang;
+}
+
+std::set<std::string> ids(const kb::search::SearchResponse& r) {
+  std::set<std::string> out;
+  for (const auto& h : r.hits) out.insert(h.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("customers' questions find the right article first, in their language") {
+  Fixture f;
+  struct Case {
+    std::string query, lang, expected;
+  };
+  const Case cases[] = {
+      {"I forgot my password", "en", "reset-password@en"},
+      {"why is my wifi so slow", "en", "wifi-slow@en"},
+      {"account blocked", "en", "account-locked@en"},
+      {"Passwort vergessen", "de", "reset-password@de"},
+      {"WLAN langsam", "de", "wifi-slow@de"},
+      {"パスワードを忘れた", "ja", "reset-password@ja"},
+      {"ネットが遅い", "ja", "wifi-slow@ja"},
+      {"ลืมรหัสผ่าน", "th", "reset-password@th"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.query);
+    const auto r = f.search(c.query, c.lang);
+    CHECK(top(r) == c.expected);
+    CHECK(r.served_lang == c.lang);
+    CHECK_FALSE(r.fallback);
+  }
+}
+
+TEST_CASE("without lang, the language comes from the script or from matching each language") {
+  Fixture f;
+  CHECK(top(f.search("パスワードを忘れた")) == "reset-password@ja");
+  CHECK(top(f.search("ลืมรหัสผ่าน")) == "reset-password@th");
+  CHECK(top(f.search("Passwort vergessen")) == "reset-password@de");
+  CHECK(top(f.search("forgot my password")) == "reset-password@en");
+  // Translations collapse: one result per knowledge item.
+  const auto r = f.search("password Passwort");
+  std::set<std::string> seen;
+  for (const auto& h : r.hits) CHECK(seen.insert(h.id).second);
+}
+
+TEST_CASE("Accept-Language picks the language when lang is absent") {
+  Fixture f;
+  kb::search::SearchRequest r;
+  r.query = "Router";  // German articles say Router, English ones say hub
+  r.preferred = {"de-at", "en"};
+  const auto resp = f.kb->search(r);
+  CHECK(top(resp) == "wifi-slow@de");
+  CHECK(resp.served_lang == "de");
+}
+
+TEST_CASE("a language without content falls back and says so") {
+  Fixture f;
+  const auto fr = f.search("password", "fr");
+  CHECK(top(fr) == "reset-password@en");
+  CHECK(fr.served_lang == "en");
+  CHECK(fr.fallback);
+  const auto ch = f.search("Passwort", "de-ch");
+  CHECK(top(ch) == "reset-password@de");
+  CHECK(ch.served_lang == "de");
+  CHECK(ch.fallback);
+}
+
+TEST_CASE("snippets are HTML-escaped and highlight what matched") {
+  Fixture f;
+  const auto r = f.search("codes expire", "en");
+  REQUIRE(top(r) == "reset-password@en");
+  const std::string& s = r.hits[0].snippet;
+  CHECK(s.find("<mark>codes</mark> <mark>expire</mark>") != std::string::npos);
+  CHECK(s.find("Links &amp; ") != std::string::npos);
+  CHECK(r.hits[0].url == "/v1/articles/reset-password?lang=en");
+}
+
+TEST_CASE("filters: category, tag and product narrow the results") {
+  Fixture f;
+  kb::search::SearchRequest r;
+  r.query = "slow password";
+  r.lang = "en";
+  r.category = "internet";
+  CHECK(ids(f.kb->search(r)) == std::set<std::string>{"wifi-slow"});
+  r.category = "";
+  r.tag = "password";
+  CHECK(ids(f.kb->search(r)) == std::set<std::string>{"reset-password"});
+  r.tag = "";
+  r.product = "brightwave-hub";
+  CHECK(ids(f.kb->search(r)) == std::set<std::string>{"wifi-slow"});
+  // Browsing a category needs no query.
+  kb::search::SearchRequest browse;
+  browse.lang = "en";
+  browse.category = "account";
+  CHECK(ids(f.kb->search(browse)) == std::set<std::string>{"reset-password", "account-locked"});
+}
+
+TEST_CASE("visibility: internal items, agent notes, drafts and excluded channels stay hidden") {
+  Fixture f;
+  CHECK(f.search("retention offers", "en").hits.empty());
+  CHECK(top(f.search("retention offers", "en", "agent")) == "internal-retention@en");
+  CHECK(f.search("FIXTURE-CANARY-NOTE security questions", "en").hits.empty());
+  CHECK(f.search("satellite broadband", "en").hits.empty());
+  CHECK(top(f.search("cancel contract", "en", "web")) == "cancel-contract@en");
+  CHECK(f.search("cancel contract", "en", "sms").hits.empty());
+  for (const auto& h : f.search("password retention cancel", "", "web").hits) {
+    CHECK(h.snippet.find("FIXTURE-CANARY") == std::string::npos);
+    CHECK(h.summary.find("20%") == std::string::npos);
+  }
+}
+
+TEST_CASE("paging and its limits") {
+  Fixture f;
+  kb::search::SearchRequest r;
+  r.query = "password account";
+  r.lang = "en";
+  r.per_page = 1;
+  const auto p1 = f.kb->search(r);
+  r.page = 2;
+  const auto p2 = f.kb->search(r);
+  REQUIRE(p1.hits.size() == 1);
+  REQUIRE(p2.hits.size() == 1);
+  CHECK(p1.hits[0].id != p2.hits[0].id);
+  CHECK(p1.total >= 2);
+  r.per_page = 0;
+  CHECK_THROWS_WITH_AS(f.kb->search(r), "per_page must be between 1 and 50", kb::InvalidArgument);
+  r.per_page = 10;
+  r.page = 0;
+  CHECK_THROWS_WITH_AS(f.kb->search(r), "page must be 1 or more", kb::InvalidArgument);
+  r.page = 1;
+  r.query = std::string(1001, 'a');
+  CHECK_THROWS_WITH_AS(f.kb->search(r), "q is longer than 1000 bytes", kb::InvalidArgument);
+}
+
+TEST_CASE("a new generation is picked up by refresh() and searched at once") {
+  Fixture f;
+  const std::string before = f.kb->version();
+  CHECK(f.search("satellite", "en").hits.empty());
+  kb::test::TempDir content;
+  kb::test::copy_tree(std::string(KB_FIXTURES) + "/content", content.path());
+  content.write("en/satellite.md",
+                "---\nid: satellite\nlang: en\ntitle: Satellite broadband\nsummary: Now available."
+                "\ncategory: internet\n---\nSatellite broadband is here.\n");
+  f.publish(content.path());
+  CHECK(f.kb->refresh());
+  CHECK(f.kb->version() != before);
+  CHECK(top(f.search("satellite", "en")) == "satellite@en");
+  CHECK_FALSE(f.kb->refresh());
+}
