@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 
 #include "errors.h"
 
@@ -135,6 +136,10 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
       }
     }
   }
+  // Issues in file order, then by position, as an editor reads them.
+  std::stable_sort(set.issues.begin(), set.issues.end(), [](const ContentIssue& a, const ContentIssue& b) {
+    return std::tie(a.path, a.line, a.column) < std::tie(b.path, b.line, b.column);
+  });
   return set;
 }
 

@@ -150,6 +150,7 @@ ServerConfig load_server_config(const std::vector<std::string>& args,
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--config") {
+      if (i + 1 >= args.size()) throw InvalidArgument("option --config needs a value");
       ++i;
       continue;
     }

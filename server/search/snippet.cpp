@@ -64,10 +64,21 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
   std::size_t start = best_start;
   const std::size_t look_back = std::min<std::size_t>(best_start, max_bytes / 3);
   const std::string_view before = text.substr(best_start - look_back, look_back);
-  const auto sentence = before.find_last_of(".!?\n\xE3");  // \xE3: lead byte of "。"
-  if (sentence != std::string_view::npos) {
-    std::size_t s = best_start - look_back + sentence + 1;
-    while (s < best_start && (static_cast<unsigned char>(text[s]) & 0xC0) == 0x80) ++s;
+  // The last sentence end before the match: ASCII . ! ? or a line break, or the CJK full
+  // stop and full-width ! and ?.
+  std::size_t sentence_end = std::string_view::npos;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const char c = before[i];
+    if (c == '.' || c == '!' || c == '?' || c == '\n') {
+      sentence_end = i + 1;
+    } else {
+      for (const std::string_view stop : {"\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F"}) {
+        if (before.substr(i, stop.size()) == stop) sentence_end = i + stop.size();
+      }
+    }
+  }
+  if (sentence_end != std::string_view::npos) {
+    std::size_t s = best_start - look_back + sentence_end;
     while (s < best_start && (text[s] == ' ' || text[s] == '\n')) ++s;
     start = s;
   } else if (best_start == look_back) {

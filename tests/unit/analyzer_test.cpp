@@ -83,7 +83,7 @@ TEST_CASE("fold applies NFKC case folding") {
       {"empty", "", ""},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     CHECK(en.fold(c.in) == c.out);
   }
 }
@@ -264,7 +264,7 @@ TEST_CASE("French elisions are split off") {
       {"not an elision", "aujourd'hui", "aujourd'hui@0-11:Word"},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     CHECK(tokens_of(fr, c.text, AnalysisMode::Query) == c.expected);
   }
   // The same word with either apostrophe gives the same stem.

@@ -113,7 +113,7 @@ TEST_CASE("fallback_chain goes from the most specific tag to the defaults withou
       {"no tag: defaults only", "", {"en", "de"}, {"en", "de"}},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     CHECK(join(kb::fallback_chain(c.tag, c.defaults)) == join(c.expected));
   }
 }

@@ -59,7 +59,7 @@ TEST_CASE("find_invalid_utf8 returns the offset of the first ill-formed byte") {
       {"invalid after valid 3-byte char", "\xE2\x82\xAC\xC0", 3},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     CHECK(invalid_offset(c.text) == c.expected);
   }
 }
@@ -93,7 +93,7 @@ TEST_CASE("line_column_at counts lines from 1 and columns in code points") {
       {"empty text", "", 0, 1, 1},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     const kb::LineColumn lc = kb::line_column_at(c.text, c.offset);
     CHECK(lc.line == c.line);
     CHECK(lc.column == c.column);
@@ -130,7 +130,7 @@ TEST_CASE("normalise_line_ends removes a BOM and turns CRLF and CR into LF") {
       {"multibyte text kept", "\xE6\x97\xA5\r\n\xC3\xA9", "\xE6\x97\xA5\n\xC3\xA9"},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     CHECK(kb::normalise_line_ends(c.in) == c.out);
   }
 }
@@ -156,7 +156,7 @@ TEST_CASE("utf8_prefix returns the longest prefix that does not split a code poi
       {"4-byte char then ASCII", "\xF0\x9F\x98\x80z", 4, "\xF0\x9F\x98\x80"},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     CHECK(std::string(kb::utf8_prefix(c.text, c.max_bytes)) == c.expected);
   }
 }

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Second README command: installs what is missing, builds with warnings as errors and runs
+# every test through CTest.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash tools/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DKB_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake --build build -j"$(nproc)"
+ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
