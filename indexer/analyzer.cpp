@@ -159,14 +159,15 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
                          aligned ? orig_cps[k].second : seg.end});
       }
     }
-    if (chars.size() == 1 || mode == AnalysisMode::Index) {
-      for (const auto& ch : chars) {
-        tokens.push_back({ch.text, ch.begin, ch.end, TokenKind::Unigram});
+    // In text order: each character's unigram (index time, or a one-character run), then
+    // the bigram starting at it.
+    const bool unigrams = chars.size() == 1 || mode == AnalysisMode::Index;
+    for (std::size_t k = 0; k < chars.size(); ++k) {
+      if (unigrams) tokens.push_back({chars[k].text, chars[k].begin, chars[k].end, TokenKind::Unigram});
+      if (k + 1 < chars.size()) {
+        tokens.push_back({chars[k].text + chars[k + 1].text, chars[k].begin, chars[k + 1].end,
+                          TokenKind::Bigram});
       }
-    }
-    for (std::size_t k = 0; k + 1 < chars.size(); ++k) {
-      tokens.push_back({chars[k].text + chars[k + 1].text, chars[k].begin, chars[k + 1].end,
-                        TokenKind::Bigram});
     }
     run.clear();
   };

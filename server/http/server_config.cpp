@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <charconv>
 #include <sstream>
 
@@ -25,8 +26,10 @@ long long parse_int(const std::string& value, const std::string& what, long long
 }
 
 bool parse_bool(const std::string& value, const std::string& what) {
-  if (value == "true" || value == "1" || value == "yes" || value == "on") return true;
-  if (value == "false" || value == "0" || value == "no" || value == "off") return false;
+  std::string v = value;
+  for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
   throw InvalidArgument(what + ": '" + value + "' is not true or false");
 }
 
@@ -45,7 +48,10 @@ std::vector<std::string> split_commas(const std::string& s) {
   std::stringstream ss(s);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    if (!item.empty()) out.push_back(item);
+    const auto b = item.find_first_not_of(" \t");
+    if (b == std::string::npos) continue;
+    const auto e = item.find_last_not_of(" \t");
+    out.push_back(item.substr(b, e - b + 1));
   }
   return out;
 }
