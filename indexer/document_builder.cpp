@@ -2,6 +2,9 @@
 // into its own prefix plus the shared positional text.
 #include "document_builder.h"
 
+#include <cstdint>
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "markdown_text.h"
@@ -42,6 +45,33 @@ class TermWriter {
 };
 
 
+// FNV-1a over the content that customers and agents see: the answer's version changes
+// exactly when what it says changes.
+std::string content_version(const Article& a, const std::string& body_text) {
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // field separator
+    h *= 1099511628211ull;
+  };
+  mix(a.id);
+  mix(a.lang);
+  mix(a.title);
+  mix(a.summary);
+  for (const auto& q : a.questions) mix(q);
+  mix(body_text);
+  mix(a.body_markdown);
+  for (const auto& n : a.internal_notes) mix(n);
+  for (const auto& r : a.related) mix(r);
+  mix(a.updated);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
 }  // namespace
 
 Xapian::Document build_document(const Article& a, Analyzer& analyzer) {
@@ -79,6 +109,7 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer) {
   nlohmann::json data = {
       {"id", a.id},
       {"lang", a.lang},
+      {"version", content_version(a, body_text)},
       {"title", a.title},
       {"summary", a.summary},
       {"questions", a.questions},

@@ -18,6 +18,7 @@
 
 #include "article.h"
 #include "errors.h"
+#include "http_support.h"
 #include "knowledge_base.h"
 #include "language.h"
 #include "utf8.h"
@@ -27,133 +28,6 @@ namespace {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-// One table maps error codes to HTTP statuses.
-int status_for(const std::string& code) {
-  static const std::map<std::string, int> table = {
-      {"invalid_parameter", 400}, {"missing_parameter", 400}, {"unknown_parameter", 400},
-      {"query_too_long", 400},    {"invalid_utf8", 400},      {"invalid_argument", 400},
-      {"bad_request", 400},       {"unauthorized", 401},      {"forbidden", 403},
-      {"not_found", 404},         {"method_not_allowed", 405}, {"payload_too_large", 413},
-      {"uri_too_long", 414},      {"index_unavailable", 503}, {"index_reopen", 503},
-      {"overloaded", 503},        {"internal", 500},          {"search_failed", 500},
-  };
-  auto it = table.find(code);
-  return it == table.end() ? 500 : it->second;
-}
-
-std::string code_for_status(int status) {
-  switch (status) {
-    case 400: return "bad_request";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "payload_too_large";
-    case 414: return "uri_too_long";
-    case 503: return "index_unavailable";
-    default: return status >= 500 ? "internal" : "bad_request";
-  }
-}
-
-void write_json(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  // error_handler_t::replace: invalid UTF-8 can never make serialisation throw.
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
-                  "application/json; charset=utf-8");
-}
-
-void write_error(httplib::Response& res, const std::string& code, const std::string& message,
-                 int status = 0) {
-  write_json(res, status ? status : status_for(code),
-             {{"error", {{"code", code}, {"message", message}}}});
-}
-
-// Constant-time comparison, so response times reveal nothing about a token.
-bool tokens_equal(const std::string& given, const std::string& expected) {
-  const std::size_t n = std::max(given.size(), expected.size());
-  unsigned char diff = given.size() == expected.size() ? 0 : 1;
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned char a = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
-    const unsigned char b = i < expected.size() ? static_cast<unsigned char>(expected[i]) : 0;
-    diff |= static_cast<unsigned char>(a ^ b);
-  }
-  return diff == 0;
-}
-
-std::string bearer_token(const httplib::Request& req) {
-  const std::string auth = req.get_header_value("Authorization");
-  if (auth.size() > 7 && (auth.compare(0, 7, "Bearer ") == 0 || auth.compare(0, 7, "bearer ") == 0)) {
-    return auth.substr(7);
-  }
-  return "";
-}
-
-// Accept-Language: tags ordered by q, invalid entries and "*" skipped.
-std::vector<std::string> parse_accept_language(const std::string& header) {
-  std::vector<std::pair<double, std::string>> weighted;
-  std::size_t start = 0;
-  int order = 0;
-  while (start < header.size() && order < 20) {
-    const auto comma = header.find(',', start);
-    std::string part = header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    start = comma == std::string::npos ? header.size() : comma + 1;
-    double q = 1.0;
-    if (const auto semi = part.find(';'); semi != std::string::npos) {
-      const auto qpos = part.find("q=", semi);
-      if (qpos != std::string::npos) {
-        try {
-          q = std::stod(part.substr(qpos + 2));
-        } catch (...) {
-          q = 0;
-        }
-      }
-      part.resize(semi);
-    }
-    part.erase(0, part.find_first_not_of(" \t"));
-    part.erase(part.find_last_not_of(" \t") + 1);
-    if (part.empty() || part == "*" || q <= 0) continue;
-    if (auto norm = normalise_language_tag(part)) {
-      weighted.emplace_back(q - 0.0001 * order++, *norm);
-    }
-  }
-  std::stable_sort(weighted.begin(), weighted.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<std::string> out;
-  for (auto& w : weighted) out.push_back(std::move(w.second));
-  return out;
-}
-
-int int_param(const httplib::Request& req, const char* name, int fallback) {
-  if (!req.has_param(name)) return fallback;
-  const std::string v = req.get_param_value(name);
-  long long n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || p != v.data() + v.size() || v.empty()) {
-    throw InvalidArgument(std::string(name) + " must be a whole number, not '" + v + "'",
-                          "invalid_parameter");
-  }
-  if (n < -1000000 || n > 1000000) {
-    throw InvalidArgument(std::string(name) + " is out of range", "invalid_parameter");
-  }
-  return static_cast<int>(n);
-}
-
-void check_params(const httplib::Request& req, const std::set<std::string>& allowed) {
-  for (const auto& [name, value] : req.params) {
-    if (find_invalid_utf8(name) || find_invalid_utf8(value)) {
-      throw InvalidArgument("parameter " + std::string(find_invalid_utf8(name) ? "name" : name) +
-                                " is not valid UTF-8",
-                            "invalid_utf8");
-    }
-    if (!allowed.count(name)) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      throw InvalidArgument("unknown parameter '" + name + "' (known: " + list + ")",
-                            "unknown_parameter");
-    }
-  }
-}
 
 std::string iso_now() {
   const std::time_t now = std::time(nullptr);
@@ -183,6 +57,7 @@ struct HttpServer::Impl {
   const ServerConfig& config;
   search::KnowledgeBase& kb;
   Listener http;
+  RouteTable routes{http};
 
   void authorise_agent(const httplib::Request& req) const {
     const std::string token = bearer_token(req);
@@ -271,36 +146,19 @@ struct HttpServer::Impl {
                 {"languages", languages}});
   }
 
-  // Every handler runs inside this: kb errors become JSON with the table's status.
-  httplib::Server::Handler guarded(void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
-    return [this, handler](const httplib::Request& req, httplib::Response& res) {
-      try {
-        (this->*handler)(req, res);
-      } catch (const kb::Error& e) {
-        write_error(res, e.code(), e.what());
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "kb-server: internal error on %s %s: %s\n", req.method.c_str(),
-                     req.path.c_str(), e.what());
-        write_error(res, "internal", "internal error");
-      } catch (...) {
-        write_error(res, "internal", "internal error");
-      }
-    };
-  }
-
   void install() {
-    static const std::set<std::string> known_paths = {"/health", "/v1/search"};
-    http.Get("/health", guarded(&Impl::handle_health));
-    http.Get("/v1/search", guarded(&Impl::handle_search));
+    routes.get("/health", [this](const auto& req, auto& res) { handle_health(req, res); });
+    routes.get("/v1/search", [this](const auto& req, auto& res) { handle_search(req, res); });
 
-    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       request_start = Clock::now();
       if (find_invalid_utf8(req.path)) {
         write_error(res, "invalid_utf8", "the path is not valid UTF-8");
         return httplib::Server::HandlerResponse::Handled;
       }
-      if (req.method != "GET" && req.method != "HEAD" && known_paths.count(req.path)) {
-        res.set_header("Allow", "GET, HEAD");
+      const std::string allowed = routes.allowed_methods(req.path);
+      if (!allowed.empty() && (", " + allowed + ",").find(", " + req.method + ",") == std::string::npos) {
+        res.set_header("Allow", allowed);
         write_error(res, "method_not_allowed", req.method + " is not allowed on " + req.path);
         return httplib::Server::HandlerResponse::Handled;
       }

@@ -96,6 +96,14 @@ SearchResponse KnowledgeBase::search(const SearchRequest& request) {
   return with_searcher([&](Searcher& s) { return s.search(request); });
 }
 
+std::optional<ArticleLookup> KnowledgeBase::article(const ArticleRequest& request) {
+  return with_searcher([&](Searcher& s) { return s.article(request); });
+}
+
+AnswerLookup KnowledgeBase::answer(const SearchRequest& request) {
+  return with_searcher([&](Searcher& s) { return s.answer(request); });
+}
+
 IndexStatus KnowledgeBase::status() {
   return with_searcher([](Searcher& s) { return s.status(); });
 }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "generation.h"
@@ -42,6 +43,8 @@ class KnowledgeBase {
   // See Searcher::search for what it throws.
   SearchResponse search(const SearchRequest& request);
   IndexStatus status();
+  std::optional<ArticleLookup> article(const ArticleRequest& request);
+  AnswerLookup answer(const SearchRequest& request);
 
   const SearchSettings& settings() const { return settings_; }
 

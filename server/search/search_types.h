@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,58 @@ struct SearchResponse {
   std::string served_lang;         // language of the results ("" when there are none)
   bool fallback = false;           // served in another language than requested
   std::string index_version;       // generation name
+};
+
+// An article as stored in the knowledge base (one knowledge item in one language).
+struct StoredArticle {
+  std::string id;
+  std::string lang;
+  std::string version;   // hash of the content: changes exactly when the content changes
+  std::string title;
+  std::string summary;
+  std::vector<std::string> questions;
+  std::string category;
+  std::vector<std::string> tags;
+  std::vector<std::string> products;
+  std::vector<std::string> channels;  // empty: every channel
+  std::string audience;               // "public" or "internal"
+  std::string updated;
+  std::vector<std::string> related;
+  std::string body_markdown;
+  std::string body_text;
+  std::vector<std::string> internal_notes;  // agents only: callers must not pass them on
+  std::string source;                       // content file it came from
+  std::string url;
+};
+
+struct RelatedRef {
+  std::string id;
+  std::string lang;
+  std::string title;
+  std::string url;
+};
+
+struct ArticleRequest {
+  std::string id;
+  std::string lang;                     // normalised tag, or "" for preferred/default
+  std::vector<std::string> preferred;   // Accept-Language
+  std::string channel = "web";
+  bool include_internal = false;
+};
+
+struct ArticleLookup {
+  StoredArticle article;
+  std::vector<RelatedRef> related;  // related items visible on the channel, same language
+  std::string served_lang;
+  bool fallback = false;
+  std::string index_version;
+};
+
+// The best single answer for a question, with the ranked candidates behind it.
+struct AnswerLookup {
+  SearchResponse search;               // the candidates (first page)
+  std::optional<ArticleLookup> best;   // the top candidate's article, if any
+  double confidence = 0;               // 0..1, from the top candidate's relevance
 };
 
 struct IndexStatus {

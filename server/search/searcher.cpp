@@ -207,7 +207,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       hit.summary = data.value("summary", "");
       hit.score = it.get_weight();
       hit.percent = it.get_percent();
-      hit.url = replace_all(replace_all(settings_.url_template, "{id}", hit.id), "{lang}", hit.lang);
+      hit.url = url_for(hit.id, hit.lang);
       Analyzer& an = analyzer(hit.lang);
       const std::string body = data.value("body_text", "");
       hit.snippet = make_snippet(body, an, attempt.stems);
@@ -265,6 +265,115 @@ SearchResponse Searcher::search(const SearchRequest& request) {
   } catch (const Xapian::Error& e) {
     throw RuntimeError("search_failed", e.get_description());
   }
+}
+
+std::string Searcher::url_for(const std::string& id, const std::string& lang) const {
+  return replace_all(replace_all(settings_.url_template, "{id}", id), "{lang}", lang);
+}
+
+namespace {
+
+std::vector<std::string> string_list(const nlohmann::json& data, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = data.find(key); it != data.end() && it->is_array()) {
+    for (const auto& v : *it) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<StoredArticle> Searcher::fetch(const std::string& id, const std::string& lang,
+                                             const std::string& channel, bool include_internal) {
+  Xapian::Query q(Xapian::Query::OP_FILTER,
+                  Xapian::Query(schema::term(schema::kUniqueId, id + "@" + lang)),
+                  Xapian::Query(schema::term(schema::kChannel, channel)));
+  if (!include_internal) {
+    q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                      Xapian::Query(schema::term(schema::kAudience, "internal")));
+  }
+  enquire_.set_query(q);
+  enquire_.set_collapse_key(Xapian::BAD_VALUENO);
+  const Xapian::MSet mset = enquire_.get_mset(0, 1);
+  if (mset.empty()) return std::nullopt;
+  const auto data = nlohmann::json::parse(mset.begin().get_document().get_data(), nullptr, false);
+  if (data.is_discarded()) return std::nullopt;
+  StoredArticle a;
+  a.id = data.value("id", "");
+  a.lang = data.value("lang", "");
+  a.version = data.value("version", "");
+  a.title = data.value("title", "");
+  a.summary = data.value("summary", "");
+  a.questions = string_list(data, "questions");
+  a.category = data.value("category", "");
+  a.tags = string_list(data, "tags");
+  a.products = string_list(data, "products");
+  a.channels = string_list(data, "channels");
+  a.audience = data.value("audience", "public");
+  a.updated = data.value("updated", "");
+  a.related = string_list(data, "related");
+  a.body_markdown = data.value("body_markdown", "");
+  a.body_text = data.value("body_text", "");
+  a.internal_notes = string_list(data, "internal_notes");
+  a.source = data.value("source", "");
+  a.url = url_for(a.id, a.lang);
+  return a;
+}
+
+std::optional<ArticleLookup> Searcher::article(const ArticleRequest& request) {
+  try {
+    std::string lang = request.lang;
+    if (lang.empty()) {
+      SearchRequest probe;
+      probe.preferred = request.preferred;
+      lang = detect_language(probe);
+    }
+    const auto chain = fallback_chain(lang, settings_.default_languages);
+    for (const auto& l : chain) {
+      auto found = fetch(request.id, l, request.channel, request.include_internal);
+      if (!found) continue;
+      ArticleLookup lookup;
+      lookup.served_lang = l;
+      lookup.fallback = !request.lang.empty() && l != chain.front();
+      lookup.index_version = generation_;
+      for (const auto& rel : found->related) {
+        // The related item in the same language, else along the same fallback chain.
+        for (const auto& rl : fallback_chain(l, settings_.default_languages)) {
+          if (auto r = fetch(rel, rl, request.channel, request.include_internal)) {
+            lookup.related.push_back({r->id, r->lang, r->title, r->url});
+            break;
+          }
+        }
+      }
+      lookup.article = std::move(*found);
+      return lookup;
+    }
+    return std::nullopt;
+  } catch (const Xapian::DatabaseError& e) {
+    throw IndexUnavailable("generation " + generation_ + ": " + e.get_description(), "index_reopen");
+  } catch (const Xapian::Error& e) {
+    throw RuntimeError("search_failed", e.get_description());
+  }
+}
+
+AnswerLookup Searcher::answer(const SearchRequest& request) {
+  AnswerLookup out;
+  out.search = search(request);
+  if (out.search.hits.empty()) return out;
+  const SearchHit& top = out.search.hits.front();
+  ArticleRequest ar;
+  ar.id = top.id;
+  ar.lang = top.lang;
+  ar.channel = request.channel;
+  ar.include_internal = request.include_internal;
+  out.best = article(ar);
+  if (out.best) {
+    out.best->fallback = out.search.fallback;
+    out.confidence = top.percent / 100.0;
+  }
+  return out;
 }
 
 IndexStatus Searcher::status() {

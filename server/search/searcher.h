@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,6 +30,13 @@ class Searcher {
 
   IndexStatus status();
 
+  // One knowledge item in the request's language (with the locale fallback), if it exists
+  // and is visible on the channel. Throws kb::IndexUnavailable like search().
+  std::optional<ArticleLookup> article(const ArticleRequest& request);
+
+  // The best single answer: search, then the top candidate's full article.
+  AnswerLookup answer(const SearchRequest& request);
+
   // Languages present in this generation.
   const std::set<std::string>& languages() const { return languages_; }
 
@@ -43,6 +51,9 @@ class Searcher {
   Xapian::Query filters(const SearchRequest& request);
   Attempt run(const Xapian::Query& query, int first, int count);
   std::string detect_language(const SearchRequest& request);
+  std::string url_for(const std::string& id, const std::string& lang) const;
+  std::optional<StoredArticle> fetch(const std::string& id, const std::string& lang,
+                                     const std::string& channel, bool include_internal);
 
   std::string generation_;
   SearchSettings settings_;

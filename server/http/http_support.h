@@ -1,0 +1,63 @@
+// Helpers shared by the HTTP route groups: JSON responses, the error table, parameters,
+// tokens. Part of the HTTP layer (includes httplib.h).
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kb::server {
+
+// The status for an error code (one table for the whole API); 500 for unknown codes.
+int status_for(const std::string& code);
+// The error code for a status httplib produced itself (404, 413, ...).
+std::string code_for_status(int status);
+
+// Writes `body` as JSON; invalid UTF-8 in strings is replaced, never thrown on.
+void write_json(httplib::Response& res, int status, const nlohmann::json& body);
+// {"error":{"code":..., "message":...}} with the table's status (or `status` if non-zero).
+void write_error(httplib::Response& res, const std::string& code, const std::string& message,
+                 int status = 0);
+
+// Constant-time comparison of a presented token with the configured one.
+bool tokens_equal(const std::string& given, const std::string& expected);
+// The token of "Authorization: Bearer <token>", or "".
+std::string bearer_token(const httplib::Request& req);
+
+// Accept-Language tags, normalised, best first; invalid entries and "*" skipped.
+std::vector<std::string> parse_accept_language(const std::string& header);
+
+// An integer parameter; throws kb::InvalidArgument (invalid_parameter) if malformed.
+int int_param(const httplib::Request& req, const char* name, int fallback);
+
+// Throws kb::InvalidArgument for parameters not in `allowed` (unknown_parameter) and for
+// names or values that are not valid UTF-8 (invalid_utf8).
+void check_params(const httplib::Request& req, const std::set<std::string>& allowed);
+
+using RouteHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+// Wraps a handler so that kb::Error becomes JSON with the table's status and anything else a
+// JSON 500; nothing escapes to httplib.
+httplib::Server::Handler guarded(RouteHandler handler);
+
+// Registers routes on the server and remembers them, so a known path asked with another
+// method gets 405 with an Allow header instead of 404.
+class RouteTable {
+ public:
+  explicit RouteTable(httplib::Server& server) : server_(server) {}
+  void get(const std::string& pattern, RouteHandler handler);
+  void post(const std::string& pattern, RouteHandler handler);
+  // "GET, HEAD" / "POST" ... for a path some route matches; "" when none does.
+  std::string allowed_methods(const std::string& path) const;
+
+ private:
+  httplib::Server& server_;
+  std::vector<std::pair<std::regex, std::string>> routes_;  // pattern, method
+};
+
+}  // namespace kb::server
