@@ -3,10 +3,12 @@
 
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <utility>
@@ -73,10 +75,15 @@ Analyzer::Analyzer(const std::string& lang) : lang_(lang) {
   }
   const std::string primary = primary_language(lang);
   split_elisions_ = primary == "fr" || primary == "it" || primary == "ca";
+  static const std::array<const char*, 12> folding = {"en", "fr", "es", "pt", "it", "ca",
+                                                      "nl", "de", "ro", "ga", "eu", "id"};
+  fold_accents_ = std::find(folding.begin(), folding.end(), primary) != folding.end();
 
   UErrorCode status = U_ZERO_ERROR;
   nfkc_cf_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
   if (U_FAILURE(status)) throw RuntimeError("icu_error", "ICU NFKC_Casefold data is missing");
+  nfd_ = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) throw RuntimeError("icu_error", "ICU NFD data is missing");
   const icu::Locale locale = icu::Locale::forLanguageTag(lang, status);
   status = U_ZERO_ERROR;
   words_.reset(icu::BreakIterator::createWordInstance(locale, status));
@@ -104,11 +111,35 @@ std::string Analyzer::fold(std::string_view text) const {
   return result;
 }
 
+std::string Analyzer::fold_accents(std::string_view text) const {
+  if (!fold_accents_) return std::string(text);
+  // Fast path: ASCII has nothing to fold.
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return std::string(text);
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString decomposed = nfd_->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))), status);
+  if (U_FAILURE(status)) return std::string(text);
+  icu::UnicodeString kept;
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    if (u_charType(c) != U_NON_SPACING_MARK) kept.append(c);
+    i += U16_LENGTH(c);
+  }
+  std::string out;
+  kept.toUTF8String(out);
+  return out;
+}
+
 std::string Analyzer::stem(const Token& token) const {
-  if (token.kind != TokenKind::Word || !has_stemmer_) return token.text;
-  const unsigned char c = static_cast<unsigned char>(token.text[0]);
+  if (token.kind == TokenKind::Bigram || token.kind == TokenKind::Unigram || !has_stemmer_) {
+    return token.text;
+  }
+  const std::string& form = token.form.empty() ? token.text : token.form;
+  const unsigned char c = static_cast<unsigned char>(form[0]);
   if (c >= '0' && c <= '9') return token.text;
-  return stemmer_(token.text);
+  return fold_accents(stemmer_(form));
 }
 
 std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) {
@@ -125,6 +156,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
   }
 
   std::vector<Segment> run;  // current CJK run
+  std::size_t last_word = std::string::npos;  // index of the previous Word token
   auto flush_run = [&]() {
     if (run.empty()) return;
     // Characters of the run with their byte ranges in the original text.
@@ -163,9 +195,11 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
     // the bigram starting at it.
     const bool unigrams = chars.size() == 1 || mode == AnalysisMode::Index;
     for (std::size_t k = 0; k < chars.size(); ++k) {
-      if (unigrams) tokens.push_back({chars[k].text, chars[k].begin, chars[k].end, TokenKind::Unigram});
+      if (unigrams) {
+        tokens.push_back({chars[k].text, "", chars[k].begin, chars[k].end, TokenKind::Unigram});
+      }
       if (k + 1 < chars.size()) {
-        tokens.push_back({chars[k].text + chars[k + 1].text, chars[k].begin, chars[k + 1].end,
+        tokens.push_back({chars[k].text + chars[k + 1].text, "", chars[k].begin, chars[k + 1].end,
                           TokenKind::Bigram});
       }
     }
@@ -184,6 +218,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
     if (norm.empty()) continue;
 
     if (is_cjk(first_code_point(norm))) {
+      last_word = std::string::npos;
       if (!run.empty() && run.back().end != b) flush_run();
       run.push_back({std::move(norm), b, e, false});
       continue;
@@ -216,7 +251,23 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
       }
     }
     if (norm.size() > kMaxTermBytes) continue;
-    tokens.push_back({std::move(norm), token_begin, e, TokenKind::Word});
+    std::string folded = fold_accents(norm);
+    // "wi-fi", "e-mail": also the joined form, so "wifi" and "email" match.
+    if (last_word != std::string::npos) {
+      const Token& prev = tokens[last_word];
+      const std::string_view between = text.substr(prev.end, token_begin - prev.end);
+      const bool hyphen = between == "-" || between == "\xE2\x80\x90" ||
+                          (between.size() == 3 && fold(between) == "-");  // full-width
+      if (hyphen && prev.text.size() + folded.size() <= kMaxTermBytes) {
+        Token joined{prev.text + folded, prev.form + norm, prev.begin, e, TokenKind::Compound};
+        tokens.push_back({std::move(folded), std::move(norm), token_begin, e, TokenKind::Word});
+        last_word = tokens.size() - 1;
+        tokens.push_back(std::move(joined));
+        continue;
+      }
+    }
+    tokens.push_back({std::move(folded), std::move(norm), token_begin, e, TokenKind::Word});
+    last_word = tokens.size() - 1;
   }
   flush_run();
   utext_close(ut);

@@ -22,12 +22,15 @@ namespace kb {
 
 enum class TokenKind {
   Word,     // a word or number of a space-separated or ICU-segmented script (Latin, Thai, ...)
+  Compound, // two hyphenated words joined ("wi-fi" -> "wifi"); no position of its own
   Bigram,   // two adjacent characters of a Chinese, Japanese or Korean run
   Unigram,  // one character of a CJK run
 };
 
 struct Token {
-  std::string text;        // normalised (NFKC case-folded) form, the indexed term
+  std::string text;        // the indexed term: NFKC case-folded, accents folded where the
+                           // language allows it
+  std::string form;        // NFKC case-folded with accents kept: what the stemmer reads
   std::size_t begin = 0;   // byte offsets of the token in the analysed text
   std::size_t end = 0;
   TokenKind kind = TokenKind::Word;
@@ -40,8 +43,12 @@ enum class AnalysisMode {
 
 // Analyzer for one language. Words are found with ICU's word BreakIterator (dictionary-based
 // for Thai, Lao, Khmer and Myanmar), normalised with NFKC case folding; French, Italian and
-// Catalan elisions ("l'application") are split off; CJK runs become overlapping bigrams;
-// words are stemmed with Xapian's Snowball stemmer for the language when it has one.
+// Catalan elisions ("l'application") are split off; hyphenated words also give their joined
+// form ("e-mail" -> "email"); CJK runs become overlapping bigrams; words are stemmed with
+// Xapian's Snowball stemmer for the language when it has one. In languages whose readers
+// treat accented letters as variants (English, French, Spanish, German, ...), accents are
+// removed after stemming, so "telephone" finds "téléphone"; languages where they are letters
+// of their own (Swedish, Finnish, Turkish, Russian, ...) keep them.
 //
 // Not thread-safe (it reuses an ICU BreakIterator): give each thread its own.
 class Analyzer {
@@ -58,8 +65,13 @@ class Analyzer {
   // Tokens of `text` in order. `text` must be valid UTF-8.
   std::vector<Token> tokenize(std::string_view text, AnalysisMode mode);
 
-  // The stemmed form of a token (CJK grams and numbers are returned unchanged).
+  // The stemmed, accent-folded form of a token (CJK grams and numbers are returned
+  // unchanged).
   std::string stem(const Token& token) const;
+
+  // Accent folding as this language does it ("" -> "" for languages that keep accents).
+  std::string fold_accents(std::string_view text) const;
+  bool folds_accents() const { return fold_accents_; }
 
   // NFKC case folding of arbitrary text (used for boolean filter values).
   std::string fold(std::string_view text) const;
@@ -72,6 +84,8 @@ class Analyzer {
   Xapian::Stem stemmer_;
   bool has_stemmer_ = false;
   bool split_elisions_ = false;
+  bool fold_accents_ = false;
+  const icu::Normalizer2* nfd_ = nullptr;
   std::unique_ptr<icu::BreakIterator> words_;
   const icu::Normalizer2* nfkc_cf_ = nullptr;
 };

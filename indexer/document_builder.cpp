@@ -21,8 +21,9 @@ class TermWriter {
     const auto tokens = analyzer_.tokenize(text, AnalysisMode::Index);
     for (const auto& t : tokens) {
       const std::string stem = analyzer_.stem(t);
-      if (t.kind == TokenKind::Unigram) {
-        // Unigrams only serve one-character queries: no positions, no phrase.
+      if (t.kind == TokenKind::Unigram || t.kind == TokenKind::Compound) {
+        // Unigrams serve one-character queries, compounds the joined spelling of hyphenated
+        // words: neither takes part in phrases, so neither has a position.
         doc_.add_term(schema::term(schema::kStemmed, stem));
         if (!field_prefix.empty()) {
           doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)));

@@ -119,7 +119,7 @@ Xapian::Query Searcher::text_query(const std::string& text, const std::string& l
                       Xapian::Query(z + std::string(schema::kSummary) + stem), kSummaryWeight),
     };
     per_token.emplace_back(Xapian::Query::OP_OR, fields.begin(), fields.end());
-    if (t.kind != TokenKind::Unigram) phrase.push_back(t.text);
+    if (t.kind == TokenKind::Word || t.kind == TokenKind::Bigram) phrase.push_back(t.text);
   }
   if (per_token.empty()) return Xapian::Query();
   Xapian::Query query(Xapian::Query::OP_OR, per_token.begin(), per_token.end());

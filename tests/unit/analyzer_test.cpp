@@ -20,6 +20,7 @@ const char* kind_name(TokenKind k) {
     case TokenKind::Word: return "Word";
     case TokenKind::Bigram: return "Bigram";
     case TokenKind::Unigram: return "Unigram";
+    case TokenKind::Compound: return "Compound";
   }
   return "?";
 }
@@ -92,8 +93,12 @@ TEST_CASE("full-width and ASCII text give the same lowercase tokens") {
   kb::Analyzer en("en");
   // "Ｗｉ－Ｆｉ": each character is 3 bytes; the hyphen separates two words, as in "Wi-Fi".
   const std::string wide_hyphen = "\xEF\xBC\xB7\xEF\xBD\x89\xEF\xBC\x8D\xEF\xBC\xA6\xEF\xBD\x89";
-  CHECK(tokens_of(en, wide_hyphen, AnalysisMode::Query) == "wi@0-6:Word fi@9-15:Word");
-  CHECK(tokens_of(en, "Wi-Fi", AnalysisMode::Query) == "wi@0-2:Word fi@3-5:Word");
+  // Hyphenated words also give their joined form, so "wifi" finds "Wi-Fi".
+  CHECK(tokens_of(en, wide_hyphen, AnalysisMode::Query) ==
+        "wi@0-6:Word fi@9-15:Word wifi@0-15:Compound");
+  CHECK(tokens_of(en, "Wi-Fi", AnalysisMode::Query) == "wi@0-2:Word fi@3-5:Word wifi@0-5:Compound");
+  CHECK(tokens_of(en, "e-mail address", AnalysisMode::Index) ==
+        "e@0-1:Word mail@2-6:Word email@0-6:Compound address@7-14:Word");
   // "ＷｉＦｉ" and "WiFi" are one word each, with the same text.
   const std::string wide = "\xEF\xBC\xB7\xEF\xBD\x89\xEF\xBC\xA6\xEF\xBD\x89";
   CHECK(tokens_of(en, wide, AnalysisMode::Index) == "wifi@0-12:Word");
@@ -118,7 +123,7 @@ TEST_CASE("stem leaves numbers and CJK grams unchanged") {
   REQUIRE(tokens.size() == 2);
   CHECK(en.stem(tokens[0]) == "2024");
   CHECK(en.stem(tokens[1]) == "1st");
-  const kb::Token bigram{"\xE5\xBF\x98\xE3\x82\x8C", 0, 6, TokenKind::Bigram};  // "忘れ"
+  const kb::Token bigram{"\xE5\xBF\x98\xE3\x82\x8C", "", 0, 6, TokenKind::Bigram};  // "忘れ"
   CHECK(en.stem(bigram) == bigram.text);
 }
 
@@ -147,7 +152,9 @@ TEST_CASE("the German stemmer is used for de-ch") {
   // "Passwörter Passwort"
   const auto tokens = de.tokenize("Passw\xC3\xB6rter Passwort", AnalysisMode::Query);
   REQUIRE(tokens.size() == 2);
-  CHECK(tokens[0].text == "passw\xC3\xB6rter");
+  // German folds umlauts in the indexed term; the stemmer reads the original form.
+  CHECK(tokens[0].text == "passworter");
+  CHECK(tokens[0].form == "passw\xC3\xB6rter");
   CHECK(de.stem(tokens[0]) == "passwort");
   CHECK(de.stem(tokens[1]) == "passwort");
 }
@@ -210,11 +217,12 @@ TEST_CASE("Latin words and a CJK run in one text") {
   // "Wi-Fiのパスワード"
   const std::string text = "Wi-Fi\xE3\x81\xAE" + kForgotPassword.substr(0, 15);
   const auto tokens = ja.tokenize(text, AnalysisMode::Query);
-  REQUIRE(tokens.size() == 7);
+  REQUIRE(tokens.size() == 8);
   CHECK(describe(tokens[0]) == "wi@0-2:Word");
   CHECK(describe(tokens[1]) == "fi@3-5:Word");
-  CHECK(describe(tokens[2]) == "\xE3\x81\xAE\xE3\x83\x91@5-11:Bigram");  // "のパ"
-  CHECK(describe(tokens[6]) == "\xE3\x83\xBC\xE3\x83\x89@17-23:Bigram");  // "ード"
+  CHECK(describe(tokens[2]) == "wifi@0-5:Compound");
+  CHECK(describe(tokens[3]) == "\xE3\x81\xAE\xE3\x83\x91@5-11:Bigram");  // "のパ"
+  CHECK(describe(tokens[7]) == "\xE3\x83\xBC\xE3\x83\x89@17-23:Bigram");  // "ード"
 }
 
 TEST_CASE("half-width katakana folds to the same bigrams as full-width") {
@@ -321,4 +329,32 @@ TEST_CASE("tokens longer than kMaxTermBytes are skipped") {
   e33 = e32 + "\xC3\xA9";
   CHECK(en.tokenize(e32, AnalysisMode::Query).size() == 1);
   CHECK(en.tokenize(e33, AnalysisMode::Query).empty());
+}
+
+TEST_CASE("accents fold where the language allows it, after stemming") {
+  struct Case {
+    const char* lang;
+    const char* a;
+    const char* b;
+    bool same;
+  };
+  const Case cases[] = {
+      {"fr", "t\xC3\xA9l\xC3\xA9phone", "telephone", true},   // téléphone
+      {"es", "contrase\xC3\xB1" "a", "contrasena", true},          // contraseña
+      {"de", "zur\xC3\xBC" "cksetzen", "zurucksetzen", true},      // zurücksetzen
+      {"en", "caf\xC3\xA9", "cafe", true},
+      {"sv", "l\xC3\xA5n", "lan", false},                        // lån (loan) is not lan
+      {"fi", "p\xC3\xA4iv\xC3\xA4", "paiva", false},            // päivä
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.lang);
+    CAPTURE(c.a);
+    kb::Analyzer an(c.lang);
+    const auto ta = an.tokenize(c.a, AnalysisMode::Query);
+    const auto tb = an.tokenize(c.b, AnalysisMode::Query);
+    REQUIRE(ta.size() == 1);
+    REQUIRE(tb.size() == 1);
+    CHECK((an.stem(ta[0]) == an.stem(tb[0])) == c.same);
+    CHECK((ta[0].text == tb[0].text) == c.same);
+  }
 }
