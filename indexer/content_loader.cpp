@@ -54,7 +54,11 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
       break;
     }
     const fs::path relative = it->path().lexically_relative(root);
-    if (is_hidden(relative)) {
+    const bool skipped_folder =
+        std::distance(relative.begin(), relative.end()) == 1 && it->is_directory(ec) &&
+        std::find(options.skipped_folders.begin(), options.skipped_folders.end(),
+                  relative.string()) != options.skipped_folders.end();
+    if (is_hidden(relative) || skipped_folder) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "article.h"
@@ -20,6 +21,8 @@ struct ContentSet {
 
 struct LoadOptions {
   std::size_t max_file_bytes = 8u << 20;  // larger files are rejected, not truncated
+  // Top-level folders that hold no articles (language resources, see lexicon.h).
+  std::vector<std::string> skipped_folders = {"analysis"};
 };
 
 // Reads every regular file under `root` that an importer accepts (hidden files and folders are

@@ -2,6 +2,7 @@
 // into its own prefix plus the shared positional text.
 #include "document_builder.h"
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 
@@ -15,7 +16,8 @@ namespace {
 
 class TermWriter {
  public:
-  TermWriter(Xapian::Document& doc, Analyzer& analyzer) : doc_(doc), analyzer_(analyzer) {}
+  TermWriter(Xapian::Document& doc, Analyzer& analyzer, std::vector<std::string>* spelling)
+      : doc_(doc), analyzer_(analyzer), spelling_(spelling) {}
 
   void field(std::string_view text, std::string_view field_prefix) {
     const auto tokens = analyzer_.tokenize(text, AnalysisMode::Index);
@@ -31,6 +33,10 @@ class TermWriter {
         continue;
       }
       doc_.add_posting(t.text, ++pos_);
+      if (spelling_ && t.kind == TokenKind::Word && t.text.size() >= 3 &&
+          !std::isdigit(static_cast<unsigned char>(t.text[0]))) {
+        spelling_->push_back(t.text);
+      }
       doc_.add_term(schema::term(schema::kStemmed, stem));
       if (!field_prefix.empty()) {
         doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)));
@@ -42,6 +48,7 @@ class TermWriter {
  private:
   Xapian::Document& doc_;
   Analyzer& analyzer_;
+  std::vector<std::string>* spelling_;
   Xapian::termpos pos_ = 0;
 };
 
@@ -75,9 +82,11 @@ std::string content_version(const Article& a, const std::string& body_text) {
 
 }  // namespace
 
-Xapian::Document build_document(const Article& a, Analyzer& analyzer) {
+Xapian::Document build_document(const Article& a, Analyzer& analyzer,
+                                std::vector<std::string>* spelling_words) {
   Xapian::Document doc;
-  TermWriter writer(doc, analyzer);
+  // Only public content feeds the spelling dictionary ("did you mean" must not leak).
+  TermWriter writer(doc, analyzer, a.audience == Audience::Public ? spelling_words : nullptr);
   const std::string body_text = markdown_to_plain_text(a.body_markdown);
 
   writer.field(a.title, schema::kTitle);
@@ -106,6 +115,22 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer) {
   doc.add_value(schema::kSlotItem, a.id);
   doc.add_value(schema::kSlotLang, a.lang);
   doc.add_value(schema::kSlotUpdated, a.updated);
+  auto joined = [&analyzer](const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) {
+      if (!out.empty()) out.push_back(schema::kFacetSeparator);
+      out += analyzer.fold(v);
+    }
+    return out;
+  };
+  doc.add_value(schema::kSlotCategory, analyzer.fold(a.category));
+  doc.add_value(schema::kSlotTags, joined(a.tags));
+  doc.add_value(schema::kSlotProducts, joined(a.products));
+  std::vector<std::string> channels;
+  for (const auto& channel : known_channels()) {
+    if (visible_on_channel(a, channel)) channels.push_back(channel);
+  }
+  doc.add_value(schema::kSlotChannels, joined(channels));
 
   nlohmann::json data = {
       {"id", a.id},

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -13,6 +14,7 @@
 #include "content_loader.h"
 #include "errors.h"
 #include "kb_writer.h"
+#include "lexicon.h"
 
 namespace {
 
@@ -108,7 +110,10 @@ int main(int argc, char** argv) {
   }
   try {
     const kb::plugins::ImporterRegistry registry;
-    const kb::ContentSet content = kb::load_content(args.content, registry.importers());
+    kb::ContentSet content = kb::load_content(args.content, registry.importers());
+    // Stopwords and synonyms live beside the articles, in <content>/analysis.
+    kb::Lexicons lexicons =
+        kb::load_lexicons(std::filesystem::path(args.content) / "analysis", content.issues);
     const std::size_t errors = count_errors(content.issues);
     const std::size_t warnings = content.issues.size() - errors;
 
@@ -137,6 +142,7 @@ int main(int argc, char** argv) {
       return kExitContent;
     }
     kb::PublishOptions options;
+    options.lexicons = std::move(lexicons);
     const bool show_progress = !args.quiet && ::isatty(STDERR_FILENO);
     if (show_progress) {
       options.progress = [](std::size_t done, std::size_t total) {

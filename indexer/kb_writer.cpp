@@ -123,6 +123,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     Xapian::WritableDatabase db(build_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
     std::map<std::string, std::unique_ptr<Analyzer>> analyzers;
     std::size_t done = 0;
+    std::vector<std::string> spelling;
     for (const auto& article : articles) {
       ++done;
       if (article.status == Status::Draft) {
@@ -130,8 +131,10 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       } else {
         auto& analyzer = analyzers[article.lang];
         if (!analyzer) analyzer = std::make_unique<Analyzer>(article.lang);
+        spelling.clear();
         db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
-                            build_document(article, *analyzer));
+                            build_document(article, *analyzer, &spelling));
+        for (const auto& word : spelling) db.add_spelling(word);
         ++result.documents;
         ++result.per_language[article.lang];
       }
@@ -141,6 +144,9 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     db.set_metadata(schema::kMetaBuiltAt, utc_now_iso8601());
     db.set_metadata(schema::kMetaArticles, std::to_string(result.documents));
     db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+    for (const auto& [lang, lexicon] : options.lexicons) {
+      db.set_metadata(std::string(schema::kMetaLexiconPrefix) + lang, serialise_lexicon(lexicon));
+    }
     db.commit();
     db.close();
   } catch (const Xapian::Error& e) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "article.h"
+#include "lexicon.h"
 
 namespace kb {
 
@@ -17,6 +18,8 @@ struct PublishOptions {
   int keep_old_generations = 2;
   // Called after each article is analysed: (done, total). May be empty.
   std::function<void(std::size_t, std::size_t)> progress;
+  // Stopwords and synonyms per language, stored in the generation for the server.
+  Lexicons lexicons;
 };
 
 struct PublishResult {

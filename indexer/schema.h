@@ -32,6 +32,12 @@ inline constexpr std::string_view kSummary = "XA";
 inline constexpr Xapian::valueno kSlotItem = 0;     // knowledge item id (collapse key)
 inline constexpr Xapian::valueno kSlotLang = 1;     // language tag
 inline constexpr Xapian::valueno kSlotUpdated = 2;  // YYYY-MM-DD
+// Facet slots: case-folded values joined by kFacetSeparator.
+inline constexpr Xapian::valueno kSlotCategory = 3;
+inline constexpr Xapian::valueno kSlotTags = 4;
+inline constexpr Xapian::valueno kSlotProducts = 5;
+inline constexpr Xapian::valueno kSlotChannels = 6;
+inline constexpr char kFacetSeparator = '\x1f';
 
 // Metadata keys of a generation.
 inline constexpr const char* kMetaGeneration = "kb.generation";
@@ -39,6 +45,7 @@ inline constexpr const char* kMetaBuiltAt = "kb.built_at";
 inline constexpr const char* kMetaArticles = "kb.articles";
 inline constexpr const char* kMetaSchema = "kb.schema";
 inline constexpr const char* kSchemaVersion = "1";
+inline constexpr const char* kMetaLexiconPrefix = "kb.lexicon.";  // + language: JSON
 
 // Gap between the positions of two fields, so phrases never match across fields.
 inline constexpr Xapian::termpos kFieldGap = 100;

@@ -16,7 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "answer_routes.h"
 #include "article.h"
+#include "channel_registry.h"
 #include "errors.h"
 #include "http_support.h"
 #include "knowledge_base.h"
@@ -52,10 +54,12 @@ class Listener : public httplib::Server {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerConfig& c, search::KnowledgeBase& k) : config(c), kb(k) {}
+  Impl(const ServerConfig& c, search::KnowledgeBase& k)
+      : config(c), kb(k), channels(plugins::make_channel_registry(c.channel_plugins, c.channel_thresholds)) {}
 
   const ServerConfig& config;
   search::KnowledgeBase& kb;
+  const plugins::ChannelRegistry channels;
   Listener http;
   RouteTable routes{http};
 
@@ -72,7 +76,8 @@ struct HttpServer::Impl {
 
   void handle_search(const httplib::Request& req, httplib::Response& res) {
     const auto started = Clock::now();
-    check_params(req, {"q", "lang", "channel", "category", "tag", "product", "page", "per_page"});
+    check_params(req, {"q", "lang", "channel", "category", "tag", "product", "page", "per_page",
+                       "prefix", "facets"});
     search::SearchRequest sr;
     sr.query = req.get_param_value("q");
     sr.category = req.get_param_value("category");
@@ -104,6 +109,8 @@ struct HttpServer::Impl {
     }
     sr.page = int_param(req, "page", 1);
     sr.per_page = int_param(req, "per_page", 10);
+    sr.prefix = bool_param(req, "prefix", true);
+    sr.facets = bool_param(req, "facets", true);
 
     const search::SearchResponse r = kb.search(sr);
     json results = json::array();
@@ -128,6 +135,8 @@ struct HttpServer::Impl {
                  {"per_page", sr.per_page},
                  {"total", r.total},
                  {"results", std::move(results)},
+                 {"did_you_mean", r.did_you_mean.empty() ? json(nullptr) : json(r.did_you_mean)},
+                 {"facets", r.facets},
                  {"took_ms", std::round(took * 1000) / 1000},
                  {"index_version", r.index_version}};
     res.set_header("X-KB-Index-Version", r.index_version);
@@ -149,6 +158,7 @@ struct HttpServer::Impl {
   void install() {
     routes.get("/health", [this](const auto& req, auto& res) { handle_health(req, res); });
     routes.get("/v1/search", [this](const auto& req, auto& res) { handle_search(req, res); });
+    install_answer_routes(routes, config, kb, channels);
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       request_start = Clock::now();

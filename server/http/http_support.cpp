@@ -125,6 +125,15 @@ int int_param(const httplib::Request& req, const char* name, int fallback) {
   return static_cast<int>(n);
 }
 
+bool bool_param(const httplib::Request& req, const char* name, bool fallback) {
+  if (!req.has_param(name)) return fallback;
+  const std::string v = req.get_param_value(name);
+  if (v == "true" || v == "1") return true;
+  if (v == "false" || v == "0") return false;
+  throw InvalidArgument(std::string(name) + " must be true or false, not '" + v + "'",
+                        "invalid_parameter");
+}
+
 void check_params(const httplib::Request& req, const std::set<std::string>& allowed) {
   for (const auto& [name, value] : req.params) {
     if (find_invalid_utf8(name) || find_invalid_utf8(value)) {

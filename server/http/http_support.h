@@ -36,6 +36,9 @@ std::vector<std::string> parse_accept_language(const std::string& header);
 // An integer parameter; throws kb::InvalidArgument (invalid_parameter) if malformed.
 int int_param(const httplib::Request& req, const char* name, int fallback);
 
+// A boolean parameter ("true"/"false"/"1"/"0"); throws kb::InvalidArgument if malformed.
+bool bool_param(const httplib::Request& req, const char* name, bool fallback);
+
 // Throws kb::InvalidArgument for parameters not in `allowed` (unknown_parameter) and for
 // names or values that are not valid UTF-8 (invalid_utf8).
 void check_params(const httplib::Request& req, const std::set<std::string>& allowed);

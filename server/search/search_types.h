@@ -20,6 +20,8 @@ struct SearchRequest {
   int page = 1;                         // 1-based
   int per_page = 10;
   bool include_internal = false;        // internal items (agents only)
+  bool prefix = true;                   // the last word may be unfinished (as-you-type)
+  bool facets = true;                   // count categories, tags, products and channels
 };
 
 struct SearchHit {
@@ -40,6 +42,9 @@ struct SearchResponse {
   std::string served_lang;         // language of the results ("" when there are none)
   bool fallback = false;           // served in another language than requested
   std::string index_version;       // generation name
+  std::string did_you_mean;        // the query with typos corrected, "" when none were found
+  // facet name ("category", "tag", "product", "channel") -> value -> matching items
+  std::map<std::string, std::map<std::string, std::uint64_t>> facets;
 };
 
 // An article as stored in the knowledge base (one knowledge item in one language).

@@ -9,17 +9,11 @@
 #include "errors.h"
 #include "language.h"
 #include "schema.h"
+#include "query_builder.h"
 #include "snippet.h"
 
 namespace kb::search {
 namespace {
-
-// Field weights: a match in the title counts most, then the alternate questions, the
-// summary, and the body (the plain Z terms cover every field, so the body has weight 1).
-constexpr double kTitleWeight = 3.0;
-constexpr double kQuestionsWeight = 2.5;
-constexpr double kSummaryWeight = 1.5;
-constexpr double kPhraseWeight = 2.0;
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   std::size_t pos = 0;
@@ -62,6 +56,33 @@ std::string language_of_script(std::string_view text, const std::set<std::string
   return "";
 }
 
+constexpr int kFacetDepth = 1000;
+
+// Counts facet values of the documents the match looks at.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    add("category", doc.get_value(schema::kSlotCategory));
+    add("tag", doc.get_value(schema::kSlotTags));
+    add("product", doc.get_value(schema::kSlotProducts));
+    add("channel", doc.get_value(schema::kSlotChannels));
+  }
+  std::map<std::string, std::map<std::string, std::uint64_t>> counts() const { return counts_; }
+
+ private:
+  void add(const char* facet, const std::string& joined) {
+    auto& bucket = counts_[facet];
+    std::size_t start = 0;
+    while (start < joined.size()) {
+      auto end = joined.find(schema::kFacetSeparator, start);
+      if (end == std::string::npos) end = joined.size();
+      if (end > start) ++bucket[joined.substr(start, end - start)];
+      start = end + 1;
+    }
+  }
+  std::map<std::string, std::map<std::string, std::uint64_t>> counts_;
+};
+
 }  // namespace
 
 namespace {
@@ -99,38 +120,29 @@ Analyzer& Searcher::analyzer(const std::string& lang) {
   return *a;
 }
 
-Xapian::Query Searcher::text_query(const std::string& text, const std::string& lang,
-                                   std::set<std::string>& stems) {
-  Analyzer& an = analyzer(lang);
-  const auto tokens = an.tokenize(text, AnalysisMode::Query);
-  std::vector<Xapian::Query> per_token;
-  std::vector<std::string> phrase;
-  for (const auto& t : tokens) {
-    const std::string stem = an.stem(t);
-    stems.insert(stem);
-    const std::string z(schema::kStemmed);
-    std::vector<Xapian::Query> fields = {
-        Xapian::Query(z + stem),
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                      Xapian::Query(z + std::string(schema::kTitle) + stem), kTitleWeight),
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                      Xapian::Query(z + std::string(schema::kQuestions) + stem), kQuestionsWeight),
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                      Xapian::Query(z + std::string(schema::kSummary) + stem), kSummaryWeight),
-    };
-    per_token.emplace_back(Xapian::Query::OP_OR, fields.begin(), fields.end());
-    if (t.kind == TokenKind::Word || t.kind == TokenKind::Bigram) phrase.push_back(t.text);
+const Lexicon& Searcher::lexicon(const std::string& lang) {
+  auto it = lexicons_.find(lang);
+  if (it == lexicons_.end()) {
+    it = lexicons_.emplace(lang, parse_lexicon(db_.get_metadata(std::string(schema::kMetaLexiconPrefix) + lang))).first;
   }
-  if (per_token.empty()) return Xapian::Query();
-  Xapian::Query query(Xapian::Query::OP_OR, per_token.begin(), per_token.end());
-  if (phrase.size() >= 2 && phrase.size() <= 12) {
-    // Words near each other in the article's text count extra (phrase and proximity).
-    Xapian::Query near(Xapian::Query::OP_NEAR, phrase.begin(), phrase.end(),
-                       static_cast<Xapian::termcount>(phrase.size() + 2));
-    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, near, kPhraseWeight));
-  }
-  return query;
+  return it->second;
+}
+
+QueryBuilder& Searcher::builder(const std::string& lang) {
+  auto& b = builders_[lang];
+  if (!b) b = std::make_unique<QueryBuilder>(analyzer(lang), lexicon(lang), db_, lang);
+  return *b;
+}
+
+Xapian::Query Searcher::text_query(const SearchRequest& request, const std::string& lang,
+                                   Attempt& attempt) {
+  QueryOptions options;
+  options.prefix_last = request.prefix;
+  BuiltQuery built = builder(lang).build(request.query, options);
+  attempt.stems.insert(built.stems.begin(), built.stems.end());
+  attempt.prefixes.insert(attempt.prefixes.end(), built.prefixes.begin(), built.prefixes.end());
+  if (attempt.corrected.empty()) attempt.corrected = built.corrected_text;
+  return built.query;
 }
 
 Xapian::Query Searcher::filters(const SearchRequest& request) {
@@ -153,13 +165,18 @@ Xapian::Query Searcher::filters(const SearchRequest& request) {
   return f;
 }
 
-Searcher::Attempt Searcher::run(const Xapian::Query& query, int first, int count) {
-  Attempt a;
+void Searcher::run(const Xapian::Query& query, int first, int count, bool facets, Attempt& a) {
   enquire_.set_query(query);
   enquire_.set_collapse_key(schema::kSlotItem);
+  enquire_.clear_matchspies();
+  FacetSpy spy;
+  if (facets) enquire_.add_matchspy(&spy);
+  // Facet counts look at up to kFacetDepth matches; plain searches only at what they return.
+  const auto check_at_least = static_cast<Xapian::doccount>(facets ? kFacetDepth : first + count);
   a.mset = enquire_.get_mset(static_cast<Xapian::doccount>(first),
-                             static_cast<Xapian::doccount>(count), 100);
-  return a;
+                             static_cast<Xapian::doccount>(count), check_at_least);
+  enquire_.clear_matchspies();
+  if (facets) a.facets = spy.counts();
 }
 
 std::string Searcher::detect_language(const SearchRequest& request) {
@@ -195,6 +212,8 @@ SearchResponse Searcher::search(const SearchRequest& request) {
 
   auto finish = [&](Attempt& attempt, const std::string& lang) {
     response.total = attempt.mset.get_matches_estimated();
+    response.facets = std::move(attempt.facets);
+    response.did_you_mean = attempt.corrected;
     response.served_lang = attempt.mset.empty() ? "" : lang;
     for (auto it = attempt.mset.begin(); it != attempt.mset.end(); ++it) {
       const Xapian::Document doc = it.get_document();
@@ -210,8 +229,8 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       hit.url = url_for(hit.id, hit.lang);
       Analyzer& an = analyzer(hit.lang);
       const std::string body = data.value("body_text", "");
-      hit.snippet = make_snippet(body, an, attempt.stems);
-      if (hit.snippet.empty()) hit.snippet = make_snippet(hit.summary, an, attempt.stems);
+      hit.snippet = make_snippet(body, an, attempt.stems, 220, attempt.prefixes);
+      if (hit.snippet.empty()) hit.snippet = make_snippet(hit.summary, an, attempt.stems, 220, attempt.prefixes);
       if (hit.snippet.empty()) hit.snippet = leading_text(body.empty() ? hit.summary : body);
       if (response.served_lang.empty()) response.served_lang = hit.lang;
       response.hits.push_back(std::move(hit));
@@ -228,14 +247,15 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       std::vector<Xapian::Query> per_lang;
       Attempt attempt;
       for (const auto& l : languages_) {
-        Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request.query, l, attempt.stems);
+        Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt);
         if (q.empty()) continue;
         per_lang.emplace_back(Xapian::Query::OP_FILTER, q, Xapian::Query(schema::term(schema::kLang, l)));
       }
+      // Corrections from one language's dictionary may not be words of another: report none.
+      attempt.corrected.clear();
       Xapian::Query q(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
-      Attempt result = run(Xapian::Query(Xapian::Query::OP_FILTER, q, filter), first, request.per_page);
-      result.stems = std::move(attempt.stems);
-      finish(result, "");
+      run(Xapian::Query(Xapian::Query::OP_FILTER, q, filter), first, request.per_page, request.facets, attempt);
+      finish(attempt, "");
       return response;
     }
 
@@ -243,15 +263,14 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     for (const auto& l : chain) {
       if (!languages_.count(l)) continue;
       Attempt attempt;
-      Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request.query, l, attempt.stems);
+      Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt);
       if (q.empty()) break;  // nothing searchable in the query (only punctuation)
       q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                         Xapian::Query(Xapian::Query::OP_AND, filter,
                                       Xapian::Query(schema::term(schema::kLang, l))));
-      Attempt result = run(q, first, request.per_page);
-      result.stems = std::move(attempt.stems);
-      if (result.mset.get_matches_estimated() == 0) continue;
-      finish(result, l);
+      run(q, first, request.per_page, request.facets, attempt);
+      if (attempt.mset.get_matches_estimated() == 0) continue;
+      finish(attempt, l);
       response.served_lang = l;
       response.fallback = l != chain.front();
       return response;
@@ -360,7 +379,11 @@ std::optional<ArticleLookup> Searcher::article(const ArticleRequest& request) {
 
 AnswerLookup Searcher::answer(const SearchRequest& request) {
   AnswerLookup out;
-  out.search = search(request);
+  // Bots and voice send whole sentences: no prefix expansion, no facet counting.
+  SearchRequest whole = request;
+  whole.prefix = false;
+  whole.facets = false;
+  out.search = search(whole);
   if (out.search.hits.empty()) return out;
   const SearchHit& top = out.search.hits.front();
   ArticleRequest ar;

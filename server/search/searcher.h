@@ -11,6 +11,8 @@
 
 #include "analyzer.h"
 #include "generation.h"
+#include "lexicon.h"
+#include "query_builder.h"
 #include "search_types.h"
 
 namespace kb::search {
@@ -43,13 +45,17 @@ class Searcher {
  private:
   struct Attempt {
     Xapian::MSet mset;
-    std::set<std::string> stems;  // for snippets
+    std::set<std::string> stems;        // for snippets
+    std::vector<std::string> prefixes;  // unfinished words, for snippets
+    std::string corrected;              // the query with typos corrected
+    std::map<std::string, std::map<std::string, std::uint64_t>> facets;
   };
   Analyzer& analyzer(const std::string& lang);
-  Xapian::Query text_query(const std::string& text, const std::string& lang,
-                           std::set<std::string>& stems);
+  const Lexicon& lexicon(const std::string& lang);
+  QueryBuilder& builder(const std::string& lang);
+  Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt);
   Xapian::Query filters(const SearchRequest& request);
-  Attempt run(const Xapian::Query& query, int first, int count);
+  void run(const Xapian::Query& query, int first, int count, bool facets, Attempt& attempt);
   std::string detect_language(const SearchRequest& request);
   std::string url_for(const std::string& id, const std::string& lang) const;
   std::optional<StoredArticle> fetch(const std::string& id, const std::string& lang,
@@ -61,6 +67,8 @@ class Searcher {
   Xapian::Enquire enquire_;
   std::set<std::string> languages_;
   std::map<std::string, std::unique_ptr<Analyzer>> analyzers_;
+  std::map<std::string, Lexicon> lexicons_;
+  std::map<std::string, std::unique_ptr<QueryBuilder>> builders_;  // after analyzers_
 };
 
 }  // namespace kb::search

@@ -30,8 +30,9 @@ std::string leading_text(std::string_view text, std::size_t max_bytes) {
 }
 
 std::string make_snippet(std::string_view text, Analyzer& analyzer,
-                         const std::set<std::string>& stems, std::size_t max_bytes) {
-  if (stems.empty() || text.empty()) return "";
+                         const std::set<std::string>& stems, std::size_t max_bytes,
+                         const std::vector<std::string>& prefixes) {
+  if ((stems.empty() && prefixes.empty()) || text.empty()) return "";
   const auto tokens = analyzer.tokenize(text, AnalysisMode::Index);
   struct Match {
     std::size_t begin, end;
@@ -41,7 +42,11 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
   for (const auto& t : tokens) {
     if (t.kind == TokenKind::Unigram && !stems.count(t.text)) continue;
     const std::string s = analyzer.stem(t);
-    if (stems.count(s) || stems.count(t.text)) matches.push_back({t.begin, t.end, s});
+    bool match = stems.count(s) || stems.count(t.text);
+    for (const auto& p : prefixes) {
+      match = match || (t.kind == TokenKind::Word && t.text.compare(0, p.size(), p) == 0);
+    }
+    if (match) matches.push_back({t.begin, t.end, s});
     if (matches.size() >= 256) break;
   }
   if (matches.empty()) return "";

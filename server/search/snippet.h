@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyzer.h"
 
@@ -14,8 +15,10 @@ namespace kb::search {
 // HTML-escaped, each match wrapped in <mark>…</mark>, "…" where text was cut. A token matches
 // when its stem is in `stems` (the same analysis as the query: CJK bigrams match bigrams).
 // Returns "" when nothing in `text` matches. Not thread-safe (uses `analyzer`).
+// Tokens starting with one of `prefixes` (unfinished words typed so far) match too.
 std::string make_snippet(std::string_view text, Analyzer& analyzer,
-                         const std::set<std::string>& stems, std::size_t max_bytes = 220);
+                         const std::set<std::string>& stems, std::size_t max_bytes = 220,
+                         const std::vector<std::string>& prefixes = {});
 
 // The first `max_bytes` of `text`, cut at a word boundary, HTML-escaped.
 std::string leading_text(std::string_view text, std::size_t max_bytes = 220);

@@ -1,0 +1,238 @@
+// Query construction. Each content word becomes a clause that matches its stem in any field,
+// with extra weight in the title, questions and summary; synonyms join the clause as
+// OP_SYNONYM alternatives so a group counts like one word; words near each other add a
+// proximity bonus.
+#include "query_builder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <tuple>
+
+#include "schema.h"
+
+namespace kb::search {
+namespace {
+
+constexpr double kPrefixWeight = 0.8;
+constexpr Xapian::termcount kPrefixExpansion = 30;
+constexpr std::size_t kMaxWords = 32;  // bounded work for very long queries
+
+bool is_position_token(const Token& t) {
+  return t.kind == TokenKind::Word || t.kind == TokenKind::Bigram || t.kind == TokenKind::Unigram;
+}
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+QueryBuilder::QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xapian::Database& db,
+                           std::string lang)
+    : analyzer_(analyzer), db_(db), lang_(std::move(lang)) {
+  for (const auto& word : lexicon.stopwords) {
+    for (const auto& t : analyzer_.tokenize(word, AnalysisMode::Query)) {
+      if (t.kind == TokenKind::Word) stopwords_.insert(t.text);
+    }
+  }
+  for (const auto& group : lexicon.synonym_groups) {
+    std::vector<Alternative> alternatives;
+    for (const auto& phrase : group) {
+      Alternative alt;
+      for (const auto& t : analyzer_.tokenize(phrase, AnalysisMode::Query)) {
+        if (!is_position_token(t)) continue;
+        alt.stems.push_back(analyzer_.stem(t));
+        alt.terms.push_back(t.text);
+      }
+      if (!alt.stems.empty()) alternatives.push_back(std::move(alt));
+    }
+    if (alternatives.size() < 2) continue;
+    const std::size_t id = groups_.size();
+    for (const auto& alt : alternatives) {
+      synonyms_by_first_stem_.emplace(alt.stems.front(), SynonymEntry{alt.stems, id});
+    }
+    groups_.push_back(std::move(alternatives));
+  }
+}
+
+Xapian::Query QueryBuilder::clause(const std::vector<Alternative>& alternatives) const {
+  auto field = [&](const std::string& prefix) {
+    std::vector<Xapian::Query> alts;
+    for (const auto& alt : alternatives) {
+      if (alt.stems.size() == 1) {
+        alts.emplace_back(std::string(schema::kStemmed) + prefix + alt.stems[0]);
+      } else if (prefix.empty()) {
+        alts.emplace_back(Xapian::Query::OP_PHRASE, alt.terms.begin(), alt.terms.end(),
+                          static_cast<Xapian::termcount>(alt.terms.size()));
+      } else {
+        std::vector<Xapian::Query> all;
+        for (const auto& s : alt.stems) all.emplace_back(std::string(schema::kStemmed) + prefix + s);
+        alts.emplace_back(Xapian::Query::OP_AND, all.begin(), all.end());
+      }
+    }
+    if (alts.size() == 1) return alts[0];
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, alts.begin(), alts.end());
+  };
+  const std::vector<Xapian::Query> fields = {
+      field(""),
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, field(std::string(schema::kTitle)), kTitleWeight),
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, field(std::string(schema::kQuestions)), kQuestionsWeight),
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, field(std::string(schema::kSummary)), kSummaryWeight),
+  };
+  return Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end());
+}
+
+std::string QueryBuilder::correction(const Token& token) {
+  auto cached = corrections_.find(token.text);
+  if (cached != corrections_.end()) return cached->second;
+  std::string result;
+  const std::size_t length = code_points(token.text);
+  if (length >= 4 && !std::isdigit(static_cast<unsigned char>(token.text[0])) &&
+      db_.get_termfreq(token.text) == 0) {
+    const unsigned max_edits = length >= 8 ? 2 : 1;
+    const std::string suggestion = db_.get_spelling_suggestion(token.text, max_edits);
+    // The spelling table holds every public language: keep suggestions of this language.
+    if (!suggestion.empty() && !stopwords_.count(suggestion)) {
+      Xapian::Enquire check(db_);
+      check.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(suggestion),
+                                    Xapian::Query(schema::term(schema::kLang, lang_))));
+      if (check.get_mset(0, 0, 1).get_matches_lower_bound() > 0) result = suggestion;
+    }
+  }
+  if (corrections_.size() > 10000) corrections_.clear();
+  corrections_.emplace(token.text, result);
+  return result;
+}
+
+BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& options) {
+  BuiltQuery out;
+  const auto all = analyzer_.tokenize(text, AnalysisMode::Query);
+  std::vector<Token> seq;          // positional tokens, in order
+  std::vector<std::pair<std::size_t, Token>> compounds;  // compound, index of its last part
+  for (const auto& t : all) {
+    if (is_position_token(t)) {
+      if (seq.size() < kMaxWords) seq.push_back(t);
+    } else if (t.kind == TokenKind::Compound && !seq.empty()) {
+      compounds.emplace_back(seq.size() - 1, t);
+    }
+  }
+  if (seq.empty()) return out;
+
+  // Stopwords go, unless the query is nothing but stopwords ("to be or not to be").
+  std::vector<bool> content(seq.size(), true);
+  bool any_content = false;
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    content[i] = !(seq[i].kind == TokenKind::Word && is_stopword(seq[i]));
+    any_content = any_content || content[i];
+  }
+  if (!any_content) std::fill(content.begin(), content.end(), true);
+
+  // The last word is unfinished when the text does not end with a space or punctuation.
+  const bool open_end = options.prefix_last && !text.empty() &&
+                        !std::isspace(static_cast<unsigned char>(text.back())) &&
+                        seq.back().end == text.size();
+  const std::size_t last = seq.size() - 1;
+
+  std::vector<Xapian::Query> clauses;
+  std::vector<bool> covered(seq.size(), false);
+  std::set<std::size_t> used_groups;
+  std::string corrected(text);
+  std::vector<std::tuple<std::size_t, std::size_t, std::string>> replacements;
+
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    if (!content[i]) continue;
+    // The longest synonym entry starting here.
+    const std::string first = analyzer_.stem(seq[i]);
+    const SynonymEntry* best = nullptr;
+    auto range = synonyms_by_first_stem_.equal_range(first);
+    for (auto it = range.first; it != range.second; ++it) {
+      const auto& entry = it->second;
+      if (i + entry.stems.size() > seq.size()) continue;
+      bool match = true;
+      for (std::size_t k = 1; k < entry.stems.size() && match; ++k) {
+        match = analyzer_.stem(seq[i + k]) == entry.stems[k];
+      }
+      if (match && (!best || entry.stems.size() > best->stems.size())) best = &entry;
+    }
+    if (best) {
+      const std::size_t span = best->stems.size();
+      for (std::size_t k = 0; k < span; ++k) covered[i + k] = true;
+      if (used_groups.insert(best->group).second) {
+        clauses.push_back(clause(groups_[best->group]));
+        for (const auto& alt : groups_[best->group]) {
+          for (const auto& s : alt.stems) out.stems.insert(s);
+        }
+      }
+      i += span - 1;
+      continue;
+    }
+
+    Alternative self{{first}, {seq[i].text}};
+    out.stems.insert(first);
+    std::vector<Alternative> alternatives = {self};
+    // Unfinished only if some indexed word starts with it; else it is a typo to correct.
+    bool unfinished = open_end && i == last && seq[i].kind == TokenKind::Word &&
+                      code_points(seq[i].text) >= 2;
+    if (unfinished) {
+      auto t = db_.allterms_begin(seq[i].text);
+      unfinished = t != db_.allterms_end(seq[i].text);
+    }
+    if (!unfinished && options.correct_typos && seq[i].kind == TokenKind::Word) {
+      const std::string fixed = correction(seq[i]);
+      if (!fixed.empty()) {
+        Token fixed_token = seq[i];
+        fixed_token.text = fixed;
+        fixed_token.form = fixed;
+        const std::string fixed_stem = analyzer_.stem(fixed_token);
+        alternatives.push_back({{fixed_stem}, {fixed}});
+        out.stems.insert(fixed_stem);
+        replacements.emplace_back(seq[i].begin, seq[i].end, fixed);
+      }
+    }
+    Xapian::Query q = clause(alternatives);
+    if (unfinished) {
+      // Search-as-you-type: "passw" also matches every word it begins.
+      Xapian::Query prefix(Xapian::Query::OP_WILDCARD, seq[i].text, kPrefixExpansion,
+                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, Xapian::Query::OP_SYNONYM);
+      q = Xapian::Query(Xapian::Query::OP_OR, q,
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, prefix, kPrefixWeight));
+      out.prefixes.push_back(seq[i].text);
+    }
+    clauses.push_back(q);
+  }
+
+  // Joined hyphenated words ("wi-fi" -> "wifi") add their own clause unless a synonym
+  // already covers them.
+  for (const auto& [after, compound] : compounds) {
+    if (covered[after]) continue;
+    const std::string s = analyzer_.stem(compound);
+    out.stems.insert(s);
+    clauses.push_back(clause({{{s}, {compound.text}}}));
+  }
+  if (clauses.empty()) return out;
+  Xapian::Query query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
+
+  std::vector<std::string> near;
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    if (content[i] && seq[i].kind != TokenKind::Unigram) near.push_back(seq[i].text);
+  }
+  if (near.size() >= 2 && near.size() <= 12) {
+    Xapian::Query proximity(Xapian::Query::OP_NEAR, near.begin(), near.end(),
+                            static_cast<Xapian::termcount>(near.size() + 2));
+    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, proximity, kPhraseWeight));
+  }
+  out.query = query;
+
+  if (!replacements.empty()) {
+    for (auto it = replacements.rbegin(); it != replacements.rend(); ++it) {
+      corrected.replace(std::get<0>(*it), std::get<1>(*it) - std::get<0>(*it), std::get<2>(*it));
+    }
+    out.corrected_text = corrected;
+  }
+  return out;
+}
+
+}  // namespace kb::search

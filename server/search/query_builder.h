@@ -1,0 +1,70 @@
+// Turns a customer's words into a Xapian query: stopwords, synonyms, field weights, phrase
+// proximity, typo correction and search-as-you-type prefixes, with the index's own analysis.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "lexicon.h"
+
+namespace kb::search {
+
+struct QueryOptions {
+  bool prefix_last = false;   // the last word may be unfinished (search-as-you-type)
+  bool correct_typos = true;  // unknown longer words also match their closest known spelling
+};
+
+struct BuiltQuery {
+  Xapian::Query query;                 // empty when the text has nothing searchable
+  std::set<std::string> stems;         // what snippets highlight
+  std::vector<std::string> prefixes;   // unfinished words, highlighted as prefixes
+  std::string corrected_text;          // the text with typos corrected ("" if none were)
+};
+
+// Field weights, shared with the documentation (docs/relevance.md).
+inline constexpr double kTitleWeight = 3.0;
+inline constexpr double kQuestionsWeight = 2.5;
+inline constexpr double kSummaryWeight = 1.5;
+inline constexpr double kPhraseWeight = 2.0;
+
+// One per language per thread: holds the analysed stopword and synonym tables of that
+// language. Not thread-safe (uses the Analyzer and the Database).
+class QueryBuilder {
+ public:
+  // `lang` is the language being searched; `db` answers spelling questions.
+  QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xapian::Database& db,
+               std::string lang);
+
+  BuiltQuery build(std::string_view text, const QueryOptions& options);
+
+  bool is_stopword(const Token& token) const { return stopwords_.count(token.text) > 0; }
+
+ private:
+  struct Alternative {
+    std::vector<std::string> stems;
+    std::vector<std::string> terms;  // unstemmed, for phrases
+  };
+  struct SynonymEntry {
+    std::vector<std::string> stems;
+    std::size_t group;
+  };
+
+  Xapian::Query clause(const std::vector<Alternative>& alternatives) const;
+  std::string correction(const Token& token);
+
+  Analyzer& analyzer_;
+  const Xapian::Database& db_;
+  std::string lang_;
+  std::set<std::string> stopwords_;
+  std::vector<std::vector<Alternative>> groups_;
+  std::multimap<std::string, SynonymEntry> synonyms_by_first_stem_;
+  std::map<std::string, std::string> corrections_;  // cache: unknown word -> correction or ""
+};
+
+}  // namespace kb::search
