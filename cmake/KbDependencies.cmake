@@ -36,3 +36,13 @@ if(NOT TARGET kb::cmark)
   add_library(kb::cmark INTERFACE IMPORTED)
   set_target_properties(kb::cmark PROPERTIES INTERFACE_LINK_LIBRARIES "PkgConfig::CMARK")
 endif()
+
+# Compact Language Detector 2 (Debian libcld2-dev): no CMake or pkg-config file, so find it.
+find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h REQUIRED)
+find_library(CLD2_LIBRARY cld2 REQUIRED)
+if(NOT TARGET kb::cld2)
+  add_library(kb::cld2 INTERFACE IMPORTED)
+  set_target_properties(kb::cld2 PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${CLD2_INCLUDE_DIR}"
+    INTERFACE_LINK_LIBRARIES "${CLD2_LIBRARY}")
+endif()

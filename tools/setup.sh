@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libxapian-dev libcpp-httplib-dev libyaml-cpp-dev libicu-dev
-  doctest-dev nlohmann-json3-dev libcmark-dev libsqlite3-dev
+  doctest-dev nlohmann-json3-dev libcmark-dev libsqlite3-dev libcld2-dev
   curl
 )
 

@@ -143,6 +143,53 @@ struct HttpServer::Impl {
     write_json(res, 200, body);
   }
 
+  void handle_suggest(const httplib::Request& req, httplib::Response& res) {
+    const auto started = Clock::now();
+    check_params(req, {"q", "lang", "channel", "limit"});
+    search::SuggestRequest sr;
+    sr.query = req.get_param_value("q");
+    if (sr.query.find_first_not_of(" \t\r\n") == std::string::npos) {
+      throw InvalidArgument("q is required", "missing_parameter");
+    }
+    if (req.has_param("lang") && !req.get_param_value("lang").empty()) {
+      auto lang = normalise_language_tag(req.get_param_value("lang"));
+      if (!lang) {
+        throw InvalidArgument("lang '" + req.get_param_value("lang") + "' is not a language tag",
+                              "invalid_parameter");
+      }
+      sr.lang = *lang;
+    }
+    sr.preferred = parse_accept_language(req.get_header_value("Accept-Language"));
+    if (req.has_param("channel")) {
+      sr.channel = req.get_param_value("channel");
+      if (!is_known_channel(sr.channel)) {
+        throw InvalidArgument("unknown channel '" + sr.channel + "'", "invalid_parameter");
+      }
+    }
+    if (sr.channel == "agent") {
+      authorise_agent(req);
+      sr.include_internal = true;
+    }
+    sr.limit = int_param(req, "limit", 8);
+    const search::SuggestResponse r = kb.suggest(sr);
+    json suggestions = json::array();
+    for (const auto& s : r.suggestions) {
+      suggestions.push_back({{"text", s.text},
+                             {"highlighted", s.highlighted},
+                             {"kind", s.kind},
+                             {"id", s.id},
+                             {"lang", s.lang},
+                             {"url", s.url}});
+    }
+    const double took = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    write_json(res, 200,
+               {{"query", sr.query},
+                {"served_lang", r.served_lang.empty() ? json(nullptr) : json(r.served_lang)},
+                {"suggestions", std::move(suggestions)},
+                {"took_ms", std::round(took * 1000) / 1000},
+                {"index_version", r.index_version}});
+  }
+
   void handle_health(const httplib::Request&, httplib::Response& res) {
     const search::IndexStatus s = kb.status();
     json languages = json::object();
@@ -158,6 +205,7 @@ struct HttpServer::Impl {
   void install() {
     routes.get("/health", [this](const auto& req, auto& res) { handle_health(req, res); });
     routes.get("/v1/search", [this](const auto& req, auto& res) { handle_search(req, res); });
+    routes.get("/v1/suggest", [this](const auto& req, auto& res) { handle_suggest(req, res); });
     install_answer_routes(routes, config, kb, channels);
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {

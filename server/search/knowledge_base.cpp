@@ -104,6 +104,10 @@ AnswerLookup KnowledgeBase::answer(const SearchRequest& request) {
   return with_searcher([&](Searcher& s) { return s.answer(request); });
 }
 
+SuggestResponse KnowledgeBase::suggest(const SuggestRequest& request) {
+  return with_searcher([&](Searcher& s) { return s.suggest(request); });
+}
+
 IndexStatus KnowledgeBase::status() {
   return with_searcher([](Searcher& s) { return s.status(); });
 }

@@ -45,6 +45,7 @@ class KnowledgeBase {
   IndexStatus status();
   std::optional<ArticleLookup> article(const ArticleRequest& request);
   AnswerLookup answer(const SearchRequest& request);
+  SuggestResponse suggest(const SuggestRequest& request);
 
   const SearchSettings& settings() const { return settings_; }
 

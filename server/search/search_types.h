@@ -99,6 +99,30 @@ struct AnswerLookup {
   double confidence = 0;               // 0..1, from the top candidate's relevance
 };
 
+struct SuggestRequest {
+  std::string query;                    // what the customer has typed so far
+  std::string lang;                     // normalised tag, or "" to detect
+  std::vector<std::string> preferred;   // Accept-Language
+  std::string channel = "web";
+  bool include_internal = false;
+  int limit = 8;
+};
+
+struct Suggestion {
+  std::string text;         // a title or an alternate question, as written
+  std::string highlighted;  // HTML-escaped, the typed words in <mark>
+  std::string kind;         // "title" or "question"
+  std::string id;
+  std::string lang;
+  std::string url;
+};
+
+struct SuggestResponse {
+  std::vector<Suggestion> suggestions;
+  std::string served_lang;
+  std::string index_version;
+};
+
 struct IndexStatus {
   std::string index_version;
   std::string built_at;

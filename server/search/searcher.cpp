@@ -1,6 +1,9 @@
 // Query building (per-field weights, phrase boost, filters), locale fallback and results.
 #include "searcher.h"
 
+#include <cstdio>  // cld2's header needs FILE
+
+#include <cld2/public/compact_lang_det.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
@@ -54,6 +57,25 @@ std::string language_of_script(std::string_view text, const std::set<std::string
   if (thai) return first_available({"th"});
   if (han) return first_available({"zh", "ja"});
   return "";
+}
+
+// CLD2 on the query text: only a reliable answer naming a language the base has counts.
+// Short queries ("wifi lent") are usually unreliable; they are then searched in every
+// language, which finds them anyway.
+std::string detect_with_cld2(const std::string& text, const std::set<std::string>& available) {
+  if (text.size() < 8) return "";
+  bool reliable = false;
+  CLD2::Language top3[3];
+  int percent3[3];
+  int text_bytes = 0;
+  const CLD2::Language lang = CLD2::DetectLanguageSummary(
+      text.data(), static_cast<int>(text.size()), true, top3, percent3, &text_bytes, &reliable);
+  if (!reliable || lang == CLD2::UNKNOWN_LANGUAGE) return "";
+  const auto norm = normalise_language_tag(CLD2::LanguageCode(lang));
+  if (!norm) return "";
+  if (available.count(*norm)) return *norm;
+  const std::string primary = primary_language(*norm);
+  return available.count(primary) ? primary : "";
 }
 
 constexpr int kFacetDepth = 1000;
@@ -185,7 +207,9 @@ std::string Searcher::detect_language(const SearchRequest& request) {
       if (languages_.count(cand)) return cand;
     }
   }
-  return language_of_script(request.query, languages_);
+  const std::string by_script = language_of_script(request.query, languages_);
+  if (!by_script.empty()) return by_script;
+  return detect_with_cld2(request.query, languages_);
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) {
@@ -397,6 +421,134 @@ AnswerLookup Searcher::answer(const SearchRequest& request) {
     out.confidence = top.percent / 100.0;
   }
   return out;
+}
+
+SuggestResponse Searcher::suggest(const SuggestRequest& request) {
+  if (request.query.size() > settings_.max_query_bytes) {
+    throw InvalidArgument("q is longer than " + std::to_string(settings_.max_query_bytes) + " bytes",
+                          "query_too_long");
+  }
+  if (request.limit < 1 || request.limit > 20) {
+    throw InvalidArgument("limit must be between 1 and 20", "invalid_parameter");
+  }
+  SuggestResponse out;
+  out.index_version = generation_;
+  try {
+    std::string lang = request.lang;
+    if (lang.empty()) {
+      SearchRequest probe;
+      probe.query = request.query;
+      probe.preferred = request.preferred;
+      lang = detect_language(probe);
+    }
+    // With a language: the first of its fallback chain that the base has. Without one:
+    // every language, each with its own analysis.
+    std::vector<std::string> langs;
+    if (!lang.empty()) {
+      for (const auto& l : fallback_chain(lang, settings_.default_languages)) {
+        if (languages_.count(l)) {
+          langs.push_back(l);
+          break;
+        }
+      }
+    } else {
+      langs.assign(languages_.begin(), languages_.end());
+    }
+    const bool open_end = !request.query.empty() &&
+                          !std::isspace(static_cast<unsigned char>(request.query.back()));
+    const std::string zs = std::string(schema::kStemmed) + std::string(schema::kTitle);
+    const std::string zq = std::string(schema::kStemmed) + std::string(schema::kQuestions);
+    struct Typed {
+      std::set<std::string> stems;
+      std::vector<std::string> prefixes;
+    };
+    std::map<std::string, Typed> typed;  // per language, for highlighting
+    std::vector<Xapian::Query> per_lang;
+    for (const auto& l : langs) {
+      Analyzer& an = analyzer(l);
+      QueryBuilder& qb = builder(l);
+      const auto tokens = an.tokenize(request.query, AnalysisMode::Query);
+      // Every typed word must appear in the title or a question; the last may be unfinished.
+      std::vector<Token> content;
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const Token& t = tokens[i];
+        if (t.kind == TokenKind::Compound || (t.kind == TokenKind::Unigram && tokens.size() > 1)) continue;
+        if (t.kind == TokenKind::Word && qb.is_stopword(t) && !(open_end && i + 1 == tokens.size())) continue;
+        content.push_back(t);
+      }
+      std::vector<Xapian::Query> words;
+      Typed& ty = typed[l];
+      for (std::size_t i = 0; i < content.size() && i < 16; ++i) {
+        const Token& t = content[i];
+        const std::string stem = an.stem(t);
+        ty.stems.insert(stem);
+        std::vector<Xapian::Query> alts = {Xapian::Query(zs + stem), Xapian::Query(zq + stem)};
+        if (i + 1 == content.size() && open_end && t.kind == TokenKind::Word) {
+          ty.prefixes.push_back(t.text);
+          alts.emplace_back(Xapian::Query::OP_WILDCARD, zs + t.text, 50,
+                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, Xapian::Query::OP_SYNONYM);
+          alts.emplace_back(Xapian::Query::OP_WILDCARD, zq + t.text, 50,
+                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, Xapian::Query::OP_SYNONYM);
+        }
+        words.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
+      }
+      if (words.empty()) continue;
+      per_lang.emplace_back(Xapian::Query::OP_FILTER,
+                            Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()),
+                            Xapian::Query(schema::term(schema::kLang, l)));
+    }
+    if (per_lang.empty()) return out;
+    SearchRequest visibility;
+    visibility.channel = request.channel;
+    visibility.include_internal = request.include_internal;
+    Xapian::Query q(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, filters(visibility));
+    enquire_.set_query(q);
+    enquire_.set_collapse_key(schema::kSlotItem);
+    enquire_.clear_matchspies();
+    const Xapian::MSet mset = enquire_.get_mset(0, static_cast<Xapian::doccount>(request.limit));
+    const std::string served = langs.size() == 1 ? langs[0] : "";
+    out.served_lang = served;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+      if (data.is_discarded()) continue;
+      const std::string doc_lang = data.value("lang", "");
+      if (out.served_lang.empty()) out.served_lang = doc_lang;
+      Analyzer& an = analyzer(doc_lang);
+      const auto& stems = typed[doc_lang].stems;
+      const auto& prefixes = typed[doc_lang].prefixes;
+      // Show the title, or the question that matches more of what was typed.
+      std::vector<std::pair<std::string, std::string>> candidates = {{data.value("title", ""), "title"}};
+      for (const auto& q2 : string_list(data, "questions")) candidates.emplace_back(q2, "question");
+      std::size_t best = 0, best_hits = 0;
+      for (std::size_t c = 0; c < candidates.size(); ++c) {
+        std::size_t hits = 0;
+        for (const auto& t : an.tokenize(candidates[c].first, AnalysisMode::Query)) {
+          bool hit = stems.count(an.stem(t)) > 0;
+          for (const auto& p : prefixes) hit = hit || t.text.compare(0, p.size(), p) == 0;
+          hits += hit;
+        }
+        if (hits > best_hits) {
+          best_hits = hits;
+          best = c;
+        }
+      }
+      Suggestion sug;
+      sug.text = candidates[best].first;
+      sug.kind = candidates[best].second;
+      sug.highlighted = make_snippet(sug.text, an, stems, 400, prefixes);
+      if (sug.highlighted.empty()) sug.highlighted = leading_text(sug.text, 400);
+      sug.id = data.value("id", "");
+      sug.lang = data.value("lang", "");
+      sug.url = url_for(sug.id, sug.lang);
+      out.suggestions.push_back(std::move(sug));
+    }
+    return out;
+  } catch (const Xapian::DatabaseError& e) {
+    throw IndexUnavailable("generation " + generation_ + ": " + e.get_description(), "index_reopen");
+  } catch (const Xapian::Error& e) {
+    throw RuntimeError("search_failed", e.get_description());
+  }
 }
 
 IndexStatus Searcher::status() {

@@ -36,6 +36,10 @@ class Searcher {
   // and is visible on the channel. Throws kb::IndexUnavailable like search().
   std::optional<ArticleLookup> article(const ArticleRequest& request);
 
+  // Titles and questions that complete what the customer is typing (every typed word must
+  // match; the last one may be unfinished). Cheap enough for every keystroke.
+  SuggestResponse suggest(const SuggestRequest& request);
+
   // The best single answer: search, then the top candidate's full article.
   AnswerLookup answer(const SearchRequest& request);
 
