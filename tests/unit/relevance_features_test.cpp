@@ -1,0 +1,153 @@
+// Relevance features change results as customers would notice: synonyms, spelling,
+// typo tolerance, prefixes, stopwords, accent folding, suggestions and facets.
+#include <doctest/doctest.h>
+
+#include "builtin_importers.h"
+#include "content_loader.h"
+#include "kb_writer.h"
+#include "knowledge_base.h"
+#include "lexicon.h"
+#include "temp_dir.h"
+
+namespace {
+
+const std::string kFixtures = std::string(KB_FIXTURES) + "/content";
+
+// A knowledge base built from the fixtures, with or without their analysis/ folder.
+struct Base {
+  kb::test::TempDir dir;
+  std::unique_ptr<kb::search::KnowledgeBase> kb;
+
+  explicit Base(bool with_lexicons = true) {
+    const kb::plugins::ImporterRegistry registry;
+    auto set = kb::load_content(kFixtures, registry.importers());
+    REQUIRE(set.ok());
+    kb::PublishOptions options;
+    if (with_lexicons) {
+      std::vector<kb::ContentIssue> issues;
+      options.lexicons = kb::load_lexicons(kFixtures + "/analysis", issues);
+      REQUIRE(issues.empty());
+    }
+    kb::KnowledgeBaseWriter(dir.path()).publish(set.articles, options);
+    kb = std::make_unique<kb::search::KnowledgeBase>(dir.path(), kb::search::SearchSettings{});
+  }
+
+  kb::search::SearchResponse search(const std::string& q, const std::string& lang = "en",
+                                    bool prefix = true) {
+    kb::search::SearchRequest r;
+    r.query = q;
+    r.lang = lang;
+    r.prefix = prefix;
+    return kb->search(r);
+  }
+};
+
+std::string top(const kb::search::SearchResponse& r) {
+  return r.hits.empty() ? "(none)" : r.hits[0].id;
+}
+
+}  // namespace
+
+TEST_CASE("synonyms from content/analysis find articles that use another word") {
+  // The fixtures say "hub", never "router".
+  Base plain(false);
+  CHECK(plain.search("router", "en", false).hits.empty());
+  Base with_synonyms;
+  CHECK(top(with_synonyms.search("router", "en", false)) == "wifi-slow");
+  // Multi-word synonyms: "log in" means "sign in".
+  CHECK(top(with_synonyms.search("cannot log in", "en", false)) == "reset-password");
+}
+
+TEST_CASE("did you mean: misspelt words are corrected from public content only") {
+  Base base;
+  const auto r = base.search("pasword", "en", false);
+  CHECK(top(r) == "reset-password");
+  CHECK(r.did_you_mean == "password");
+  // "retention" appears only in an internal article: never suggested to the public.
+  const auto internal = base.search("retentoin", "en", false);
+  CHECK(internal.hits.empty());
+  CHECK(internal.did_you_mean.empty());
+  // A correct query suggests nothing.
+  CHECK(base.search("password", "en", false).did_you_mean.empty());
+}
+
+TEST_CASE("typo tolerance: a longer misspelt word still finds its article") {
+  Base base;
+  CHECK(top(base.search("acount lockd", "en", false)) == "account-locked");
+  CHECK(top(base.search("Passwrot vergessen", "de", false)) == "reset-password");
+  // Short words are not "corrected" into something else.
+  CHECK(base.search("hbu", "en", false).did_you_mean.empty());
+}
+
+TEST_CASE("search-as-you-type: an unfinished last word matches as a prefix") {
+  Base base;
+  CHECK(top(base.search("passw")) == "reset-password");
+  // Without prefix matching the same letters find nothing (too far from any word to correct).
+  CHECK(base.search("passw", "en", false).hits.empty());
+  CHECK(top(base.search("why is my wifi sl")) == "wifi-slow");
+  const auto r = base.search("expi");
+  REQUIRE_FALSE(r.hits.empty());
+  CHECK(r.hits[0].snippet.find("<mark>expire</mark>") != std::string::npos);
+}
+
+TEST_CASE("stopwords do not drown the words that matter, and an all-stopword query still works") {
+  Base base;
+  CHECK(top(base.search("why is my hub", "en", false)) == "wifi-slow");
+  CHECK_NOTHROW(base.search("how do i", "en", false));
+}
+
+TEST_CASE("accents are optional where the language allows it") {
+  Base base;
+  // "Öffnen" written without the umlaut.
+  CHECK(top(base.search("offnen anmeldeseite", "de", false)) == "reset-password");
+  CHECK(top(base.search("Passwort zuruck", "de", false)) == "reset-password");
+}
+
+TEST_CASE("suggestions complete titles and questions as the customer types") {
+  Base base;
+  kb::search::SuggestRequest r;
+  r.query = "forgot my pa";
+  r.lang = "en";
+  const auto s = base.kb->suggest(r);
+  REQUIRE_FALSE(s.suggestions.empty());
+  CHECK(s.suggestions[0].id == "reset-password");
+  CHECK(s.suggestions[0].text == "I forgot my password");
+  CHECK(s.suggestions[0].kind == "question");
+  CHECK(s.suggestions[0].highlighted == "I <mark>forgot</mark> my <mark>password</mark>");  // "my" is a stopword
+  r.query = "パスワ";
+  r.lang = "";
+  const auto ja = base.kb->suggest(r);
+  REQUIRE_FALSE(ja.suggestions.empty());
+  CHECK(ja.suggestions[0].id == "reset-password");
+  CHECK(ja.suggestions[0].lang == "ja");
+  // Internal articles are never suggested to the public.
+  r.query = "retention";
+  r.lang = "en";
+  CHECK(base.kb->suggest(r).suggestions.empty());
+}
+
+TEST_CASE("facets count what matched, per category, tag, product and channel") {
+  Base base;
+  const auto r = base.search("password hub slow", "en", false);
+  CHECK(r.facets.at("category").at("account") == 2);
+  CHECK(r.facets.at("category").at("internet") == 1);
+  CHECK(r.facets.at("tag").at("wifi") == 1);
+  CHECK(r.facets.at("product").at("brightwave-hub") == 1);
+  CHECK(r.facets.at("channel").at("web") == 3);
+}
+
+TEST_CASE("bad language resources are content errors with file and line") {
+  kb::test::TempDir dir;
+  dir.write("analysis/synonyms/en.yaml", "- [wifi, wireless]\n- [lonely]\n- {a: b}\n");
+  dir.write("analysis/synonyms/english.yaml", "- [a, b]\n");
+  dir.write("analysis/stopwords/de.txt", "und\n\xFF\n");
+  std::vector<kb::ContentIssue> issues;
+  const auto lexicons = kb::load_lexicons(dir / "analysis", issues);
+  std::string text;
+  for (const auto& i : issues) text += i.format() + "\n";
+  CHECK(text.find("analysis/synonyms/en.yaml:2:3: error: a synonym group is a list of at least two phrases") != std::string::npos);
+  CHECK(text.find("analysis/synonyms/en.yaml:3:3: error: a synonym group is a list of at least two phrases") != std::string::npos);
+  CHECK(text.find("analysis/synonyms/english.yaml: error: file name must be a language tag") != std::string::npos);
+  CHECK(text.find("analysis/stopwords/de.txt:2:1: error: invalid UTF-8") != std::string::npos);
+  CHECK(lexicons.at("en").synonym_groups.size() == 1);
+}
