@@ -56,6 +56,47 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
+double parse_threshold(const std::string& value, const std::string& what) {
+  double v = 0;
+  const auto* end = value.data() + value.size();
+  auto [p, ec] = std::from_chars(value.data(), end, v);
+  if (ec != std::errc() || p != end || value.empty()) {
+    throw InvalidArgument(what + ": '" + value + "' is not a number");
+  }
+  if (!(v >= 0 && v <= 1)) throw InvalidArgument(what + ": " + value + " is out of range [0, 1]");
+  return v;
+}
+
+// "sms=0.7, voice=0.8" (environment) into the map; channel names are checked at start-up,
+// once the plugins are loaded.
+std::map<std::string, double> parse_thresholds(const std::string& value, const std::string& what) {
+  std::map<std::string, double> out;
+  for (const auto& item : split_commas(value)) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw InvalidArgument(what + ": '" + item + "' is not channel=threshold");
+    }
+    std::string name = item.substr(0, eq);
+    name.erase(name.find_last_not_of(" \t") + 1);
+    std::string number = item.substr(eq + 1);
+    number.erase(0, number.find_first_not_of(" \t"));
+    out[name] = parse_threshold(number, what + " (" + name + ")");
+  }
+  return out;
+}
+
+std::string parse_base_url(std::string value, const std::string& what) {
+  if (value.empty()) return value;
+  if (value.rfind("https://", 0) != 0 && value.rfind("http://", 0) != 0) {
+    throw InvalidArgument(what + ": '" + value + "' must start with https:// or http://");
+  }
+  if (value.find_first_of(" \t\r\n?#") != std::string::npos) {
+    throw InvalidArgument(what + ": '" + value + "' must be a bare base URL (no spaces, query or fragment)");
+  }
+  while (!value.empty() && value.back() == '/') value.pop_back();
+  return value;
+}
+
 // One setting from any source, by its YAML name.
 void apply(ServerConfig& c, const std::string& key, const std::string& value, const std::string& source) {
   const std::string what = source + ": " + key;
@@ -73,6 +114,9 @@ void apply(ServerConfig& c, const std::string& key, const std::string& value, co
   else if (key == "access_log") c.access_log = parse_bool(value, what);
   else if (key == "agent_token") c.agent_token = value;
   else if (key == "editor_token") c.editor_token = value;
+  else if (key == "channel_plugins") c.channel_plugins = split_commas(value);
+  else if (key == "channel_thresholds") c.channel_thresholds = parse_thresholds(value, what);
+  else if (key == "public_base_url") c.public_base_url = parse_base_url(value, what);
   else if (key == "max_per_page") c.search.max_per_page = static_cast<int>(parse_int(value, what, 1, 1000));
   else if (key == "max_query_bytes") c.search.max_query_bytes = static_cast<std::size_t>(parse_int(value, what, 1, 65536));
   else if (key == "article_url_template") c.search.url_template = value;
@@ -106,6 +150,23 @@ void load_yaml(ServerConfig& c, const std::string& path) {
         throw InvalidArgument(where + ": default_languages must be a list");
       }
       c.search.default_languages = parse_languages(langs, where + ": default_languages");
+      continue;
+    }
+    if (key == "channel_plugins" && kv.second.IsSequence()) {
+      c.channel_plugins.clear();
+      for (const auto& p : kv.second) {
+        if (!p.IsScalar()) throw InvalidArgument(where + ": channel_plugins must be a list of paths");
+        c.channel_plugins.push_back(p.Scalar());
+      }
+      continue;
+    }
+    if (key == "channel_thresholds" && kv.second.IsMap()) {
+      c.channel_thresholds.clear();
+      for (const auto& t : kv.second) {
+        const std::string name = t.first.as<std::string>();
+        if (!t.second.IsScalar()) throw InvalidArgument(where + ": channel_thresholds: " + name + " must be a number");
+        c.channel_thresholds[name] = parse_threshold(t.second.Scalar(), where + ": channel_thresholds: " + name);
+      }
       continue;
     }
     if (!kv.second.IsScalar()) throw InvalidArgument(where + ": " + key + " must be a single value");
@@ -144,6 +205,9 @@ ServerConfig load_server_config(const std::vector<std::string>& args,
       {"KB_AGENT_TOKEN", "agent_token"},
       {"KB_EDITOR_TOKEN", "editor_token"},
       {"KB_ACCESS_LOG", "access_log"},
+      {"KB_CHANNEL_PLUGINS", "channel_plugins"},
+      {"KB_CHANNEL_THRESHOLDS", "channel_thresholds"},
+      {"KB_PUBLIC_BASE_URL", "public_base_url"},
   };
   for (const auto& [var, key] : env_names) {
     if (auto it = env.find(var); it != env.end()) apply(c, key, it->second, "environment " + var);
