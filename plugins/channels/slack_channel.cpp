@@ -149,7 +149,11 @@ class SlackChannel final : public Channel {
     json ids = json::array();
     for (const auto& c : n.candidates) ids.push_back(c.id);
     meta["candidates"] = std::move(ids);
-    json message = {{"text", mrkdwn_limited(text + " " + n.handoff.message, kFallbackChars)},
+    std::string fallback = text;
+    for (std::size_t i = 0; i < n.candidates.size(); ++i) {
+      fallback += (i ? ", " : " ") + collapse_whitespace(n.candidates[i].title);
+    }
+    json message = {{"text", mrkdwn_limited(fallback + " " + n.handoff.message, kFallbackChars)},
                     {"blocks", std::move(blocks)},
                     {"metadata", {{"event_type", "kb_no_answer"}, {"event_payload", std::move(meta)}}}};
     return {"application/json; charset=utf-8", dump_json(message)};

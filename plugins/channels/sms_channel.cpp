@@ -4,7 +4,6 @@
 
 #include "builtin_channels.h"
 #include "labels.h"
-#include "markdown.h"
 #include "sms_text.h"
 #include "text.h"
 
@@ -22,7 +21,8 @@ class SmsChannel final : public Channel {
     const std::string link = !context.short_url.empty() ? context.short_url
                              : is_absolute_url(a.url)   ? a.url
                                                         : std::string();
-    std::string text = collapse_whitespace(markdown_to_text(a.short_answer));
+    // The short answer is plain text by the content format: sent as written.
+    std::string text = collapse_whitespace(a.short_answer);
     if (text.empty()) text = collapse_whitespace(a.title);
     return {"text/plain; charset=utf-8", fit_sms(text, link, kMaxSegments)};
   }

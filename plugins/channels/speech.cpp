@@ -1,7 +1,6 @@
 // Cutting for speech counts spoken words, not characters.
 #include "speech.h"
 
-#include "markdown.h"
 #include "text.h"
 
 namespace kb::plugins {
@@ -25,8 +24,13 @@ bool has_unspaced(std::string_view s) {
 }  // namespace
 
 std::string speakable_text(std::string_view input, double max_words) {
-  // Markdown markup goes first (so link text stays and link targets go), then bare URLs.
-  std::string text = strip_urls(collapse_whitespace(markdown_to_text(input)));
+  // URLs first (a link's target is unspeakable), then characters that are only markup.
+  std::string text;
+  for (char c : strip_urls(input)) {
+    static constexpr std::string_view kMarkup = "*_`#<>[]{}|~^\\";
+    if (kMarkup.find(c) == std::string_view::npos) text.push_back(c);
+  }
+  text = collapse_whitespace(text);
   if (spoken_words(text) <= max_words) return text;
   // Nothing beyond what could possibly fit is looked at: a word is at least one byte.
   const std::string_view head = utf8_head(text, static_cast<std::size_t>(max_words * 16) + 16);

@@ -6,9 +6,10 @@
 
 namespace kb::plugins {
 
-// `text` (plain text or Markdown) as a speech engine should read it: markup and URLs
-// removed, whitespace collapsed, at most `max_words` spoken words (see spoken_words), cut at
-// the last sentence end that fits, else at the last word end with a full stop added.
+// Plain `text` as a speech engine should read it: URLs and markup characters
+// (* _ ` # < > [ ] { } | ~ ^ \) removed, whitespace collapsed, at most `max_words` spoken
+// words (see spoken_words), cut at the last sentence end that fits, else at the last word
+// end with a full stop added.
 std::string speakable_text(std::string_view text, double max_words = 40);
 
 // <speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="LANG">TEXT</speak>
