@@ -8,6 +8,11 @@ packages=(
   doctest-dev nlohmann-json3-dev libcmark-dev libsqlite3-dev libcld2-dev
   curl
 )
+# The Bot Framework bot (tools/botframework-bot) and its test need Node.js and npm; a Node.js
+# installed otherwise (nvm, NodeSource) is used as it is.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
