@@ -191,6 +191,16 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
                          aligned ? orig_cps[k].second : seg.end});
       }
     }
+    // A lone hiragana character between words of other scripts ("iPhoneでeSIM") is a
+    // particle: as a query term it would match nearly every Japanese article.
+    if (mode == AnalysisMode::Query && chars.size() == 1) {
+      UChar32 c = first_code_point(chars[0].text);
+      UErrorCode status = U_ZERO_ERROR;
+      if (uscript_getScript(c, &status) == USCRIPT_HIRAGANA) {
+        run.clear();
+        return;
+      }
+    }
     // In text order: each character's unigram (index time, or a one-character run), then
     // the bigram starting at it.
     const bool unigrams = chars.size() == 1 || mode == AnalysisMode::Index;

@@ -124,6 +124,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     std::map<std::string, std::unique_ptr<Analyzer>> analyzers;
     std::size_t done = 0;
     std::vector<std::string> spelling;
+    std::map<std::string, std::map<std::string, Xapian::termcount>> spelling_by_lang;
     for (const auto& article : articles) {
       ++done;
       if (article.status == Status::Draft) {
@@ -134,7 +135,8 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
         spelling.clear();
         db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
                             build_document(article, *analyzer, &spelling));
-        for (const auto& word : spelling) db.add_spelling(word);
+        auto& words = spelling_by_lang[article.lang];
+        for (const auto& word : spelling) ++words[word];
         ++result.documents;
         ++result.per_language[article.lang];
       }
@@ -149,6 +151,15 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     }
     db.commit();
     db.close();
+    // One spelling dictionary per language, beside the main database: "did you mean" never
+    // proposes a word of another language.
+    for (const auto& [lang, words] : spelling_by_lang) {
+      Xapian::WritableDatabase sdb((build_dir / (std::string(schema::kSpellingDirPrefix) + lang)).string(),
+                                   Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+      for (const auto& [word, count] : words) sdb.add_spelling(word, count);
+      sdb.commit();
+      sdb.close();
+    }
   } catch (const Xapian::Error& e) {
     fs::remove_all(build_dir, ec);
     throw IoError("cannot write generation " + result.generation + " in " + kb_dir_.string() +

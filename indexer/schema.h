@@ -46,6 +46,8 @@ inline constexpr const char* kMetaArticles = "kb.articles";
 inline constexpr const char* kMetaSchema = "kb.schema";
 inline constexpr const char* kSchemaVersion = "1";
 inline constexpr const char* kMetaLexiconPrefix = "kb.lexicon.";  // + language: JSON
+// Per-language spelling dictionaries: Xapian databases in <generation>/spelling-<lang>.
+inline constexpr const char* kSpellingDirPrefix = "spelling-";
 
 // Gap between the positions of two fields, so phrases never match across fields.
 inline constexpr Xapian::termpos kFieldGap = 100;

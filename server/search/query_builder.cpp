@@ -30,8 +30,8 @@ std::size_t code_points(std::string_view s) {
 }  // namespace
 
 QueryBuilder::QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xapian::Database& db,
-                           std::string lang)
-    : analyzer_(analyzer), db_(db), lang_(std::move(lang)) {
+                           const Xapian::Database* spelling, std::string lang)
+    : analyzer_(analyzer), db_(db), spelling_(spelling), lang_(std::move(lang)) {
   for (const auto& word : lexicon.stopwords) {
     for (const auto& t : analyzer_.tokenize(word, AnalysisMode::Query)) {
       if (t.kind == TokenKind::Word) stopwords_.insert(t.text);
@@ -89,17 +89,11 @@ std::string QueryBuilder::correction(const Token& token) {
   if (cached != corrections_.end()) return cached->second;
   std::string result;
   const std::size_t length = code_points(token.text);
-  if (length >= 4 && !std::isdigit(static_cast<unsigned char>(token.text[0])) &&
+  if (spelling_ && length >= 4 && !std::isdigit(static_cast<unsigned char>(token.text[0])) &&
       db_.get_termfreq(token.text) == 0) {
     const unsigned max_edits = length >= 8 ? 2 : 1;
-    const std::string suggestion = db_.get_spelling_suggestion(token.text, max_edits);
-    // The spelling table holds every public language: keep suggestions of this language.
-    if (!suggestion.empty() && !stopwords_.count(suggestion)) {
-      Xapian::Enquire check(db_);
-      check.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(suggestion),
-                                    Xapian::Query(schema::term(schema::kLang, lang_))));
-      if (check.get_mset(0, 0, 1).get_matches_lower_bound() > 0) result = suggestion;
-    }
+    const std::string suggestion = spelling_->get_spelling_suggestion(token.text, max_edits);
+    if (!suggestion.empty() && !stopwords_.count(suggestion)) result = suggestion;
   }
   if (corrections_.size() > 10000) corrections_.clear();
   corrections_.emplace(token.text, result);

@@ -37,9 +37,10 @@ inline constexpr double kPhraseWeight = 2.0;
 // language. Not thread-safe (uses the Analyzer and the Database).
 class QueryBuilder {
  public:
-  // `lang` is the language being searched; `db` answers spelling questions.
+  // `lang` is the language being searched; `spelling` (may be null) is its spelling
+  // dictionary, built from public content of that language only.
   QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xapian::Database& db,
-               std::string lang);
+               const Xapian::Database* spelling, std::string lang);
 
   BuiltQuery build(std::string_view text, const QueryOptions& options);
 
@@ -60,6 +61,7 @@ class QueryBuilder {
 
   Analyzer& analyzer_;
   const Xapian::Database& db_;
+  const Xapian::Database* spelling_;
   std::string lang_;
   std::set<std::string> stopwords_;
   std::vector<std::vector<Alternative>> groups_;

@@ -122,6 +122,7 @@ Xapian::Database open_generation(const GenerationRef& generation) {
 
 Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settings)
     : generation_(generation.name),
+      generation_path_(generation.path),
       settings_(settings),
       db_(open_generation(generation)),
       enquire_(db_) {
@@ -150,9 +151,27 @@ const Lexicon& Searcher::lexicon(const std::string& lang) {
   return it->second;
 }
 
+const Xapian::Database* Searcher::spelling(const std::string& lang) {
+  auto it = spelling_.find(lang);
+  if (it == spelling_.end()) {
+    std::unique_ptr<Xapian::Database> db;
+    const auto path = generation_path_ / (std::string(schema::kSpellingDirPrefix) + lang);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      try {
+        db = std::make_unique<Xapian::Database>(path.string());
+      } catch (const Xapian::Error&) {
+        db.reset();  // no suggestions rather than no search
+      }
+    }
+    it = spelling_.emplace(lang, std::move(db)).first;
+  }
+  return it->second.get();
+}
+
 QueryBuilder& Searcher::builder(const std::string& lang) {
   auto& b = builders_[lang];
-  if (!b) b = std::make_unique<QueryBuilder>(analyzer(lang), lexicon(lang), db_, lang);
+  if (!b) b = std::make_unique<QueryBuilder>(analyzer(lang), lexicon(lang), db_, spelling(lang), lang);
   return *b;
 }
 

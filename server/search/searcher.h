@@ -1,6 +1,7 @@
 // Search over one generation of the knowledge base with one thread's Xapian handles.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <memory>
@@ -57,6 +58,7 @@ class Searcher {
   Analyzer& analyzer(const std::string& lang);
   const Lexicon& lexicon(const std::string& lang);
   QueryBuilder& builder(const std::string& lang);
+  const Xapian::Database* spelling(const std::string& lang);
   Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt);
   Xapian::Query filters(const SearchRequest& request);
   void run(const Xapian::Query& query, int first, int count, bool facets, Attempt& attempt);
@@ -66,12 +68,14 @@ class Searcher {
                                      const std::string& channel, bool include_internal);
 
   std::string generation_;
+  std::filesystem::path generation_path_;
   SearchSettings settings_;
   Xapian::Database db_;
   Xapian::Enquire enquire_;
   std::set<std::string> languages_;
   std::map<std::string, std::unique_ptr<Analyzer>> analyzers_;
   std::map<std::string, Lexicon> lexicons_;
+  std::map<std::string, std::unique_ptr<Xapian::Database>> spelling_;
   std::map<std::string, std::unique_ptr<QueryBuilder>> builders_;  // after analyzers_
 };
 
