@@ -164,8 +164,10 @@ void load_yaml(ServerConfig& c, const std::string& path) {
       c.channel_thresholds.clear();
       for (const auto& t : kv.second) {
         const std::string name = t.first.as<std::string>();
-        if (!t.second.IsScalar()) throw InvalidArgument(where + ": channel_thresholds: " + name + " must be a number");
-        c.channel_thresholds[name] = parse_threshold(t.second.Scalar(), where + ": channel_thresholds: " + name);
+        const auto m = t.second.Mark();
+        const std::string at = path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+        if (!t.second.IsScalar()) throw InvalidArgument(at + ": channel_thresholds: " + name + " must be a number");
+        c.channel_thresholds[name] = parse_threshold(t.second.Scalar(), at + ": channel_thresholds: " + name);
       }
       continue;
     }
