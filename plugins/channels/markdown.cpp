@@ -63,6 +63,20 @@ std::string subtree_text(cmark_node* node) {
   return out;
 }
 
+// Dropped raw HTML leaves "expire <b>soon</b> ." as "expire ." : no space before
+// punctuation that closes a clause.
+std::string tidy_punctuation(std::string text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char next = i + 1 < text.size() ? text[i + 1] : '\0';
+    if (text[i] == ' ' && (next == '.' || next == ',' || next == ';' || next == ':' || next == '!' || next == '?')) {
+      continue;
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> markdown_steps(std::string_view markdown) {
@@ -79,7 +93,7 @@ std::vector<std::string> markdown_steps(std::string_view markdown) {
       continue;
     }
     for (cmark_node* item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
-      std::string text = collapse_whitespace(subtree_text(item));
+      std::string text = tidy_punctuation(collapse_whitespace(subtree_text(item)));
       if (!text.empty()) steps.push_back(std::move(text));
     }
     // The items' own nested lists are part of their text: skip past this list.

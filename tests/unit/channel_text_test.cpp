@@ -85,6 +85,9 @@ TEST_CASE("markdown_steps: ordered list items, nested lists inside their item") 
   CHECK(markdown_steps(md) == std::vector<std::string>{"Open the sign-in page.",
                                                        "Enter your e-mail: work address or private one",
                                                        "Follow the link."});
+  CHECK(markdown_steps("1. Codes expire <em>soon</em> .\n2. Raw <b>HTML</b> , gone\n") ==
+        std::vector<std::string>{"Codes expire soon.", "Raw HTML, gone"});
+  CHECK(markdown_steps("1. Links expire <quickly>.\n") == std::vector<std::string>{"Links expire."});
   CHECK(markdown_steps("No list here.").empty());
   CHECK(markdown_steps("").empty());
 }
