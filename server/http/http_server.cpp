@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -42,6 +43,25 @@ std::string iso_now() {
 
 thread_local Clock::time_point request_start;
 
+// httplib's ThreadPool with a count of connections still waiting for a worker, so requests
+// can be shed (503) when the queue grows instead of waiting for ever.
+class CountingPool : public httplib::TaskQueue {
+ public:
+  CountingPool(std::size_t threads, std::atomic<int>& waiting) : pool_(threads), waiting_(waiting) {}
+  void enqueue(std::function<void()> fn) override {
+    waiting_.fetch_add(1, std::memory_order_relaxed);
+    pool_.enqueue([this, fn = std::move(fn)] {
+      waiting_.fetch_sub(1, std::memory_order_relaxed);
+      fn();
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  std::atomic<int>& waiting_;
+};
+
 // httplib's listen backlog is compiled in (5); raise it on the bound socket.
 class Listener : public httplib::Server {
  public:
@@ -62,6 +82,7 @@ struct HttpServer::Impl {
   const plugins::ChannelRegistry channels;
   Listener http;
   RouteTable routes{http};
+  std::atomic<int> waiting_connections{0};
 
   void authorise_agent(const httplib::Request& req) const {
     const std::string token = bearer_token(req);
@@ -210,6 +231,15 @@ struct HttpServer::Impl {
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       request_start = Clock::now();
+      // Shed load while too many connections wait for a worker: a fast 503 now beats a
+      // timeout later. /health stays answered for load balancers.
+      if (waiting_connections.load(std::memory_order_relaxed) > config.max_queued_connections &&
+          req.path != "/health") {
+        res.set_header("Retry-After", "1");
+        res.set_header("Connection", "close");
+        write_error(res, "overloaded", "the server is overloaded; retry in a second");
+        return httplib::Server::HandlerResponse::Handled;
+      }
       if (find_invalid_utf8(req.path)) {
         write_error(res, "invalid_utf8", "the path is not valid UTF-8");
         return httplib::Server::HandlerResponse::Handled;
@@ -264,7 +294,9 @@ struct HttpServer::Impl {
     }
 
     const int threads = config.threads;
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    http.new_task_queue = [this, threads] {
+      return new CountingPool(static_cast<std::size_t>(threads), waiting_connections);
+    };
     http.set_tcp_nodelay(true);
     http.set_socket_options([](socket_t sock) {
       int yes = 1;

@@ -118,6 +118,9 @@ void apply(ServerConfig& c, const std::string& key, const std::string& value, co
   else if (key == "channel_thresholds") c.channel_thresholds = parse_thresholds(value, what);
   else if (key == "public_base_url") c.public_base_url = parse_base_url(value, what);
   else if (key == "max_per_page") c.search.max_per_page = static_cast<int>(parse_int(value, what, 1, 1000));
+  else if (key == "cache_entries") c.search.cache_entries = static_cast<std::size_t>(parse_int(value, what, 0, 10000000));
+  else if (key == "search_time_limit_ms") c.search.time_limit_ms = static_cast<int>(parse_int(value, what, 0, 60000));
+  else if (key == "max_queued_connections") c.max_queued_connections = static_cast<int>(parse_int(value, what, 0, 1000000));
   else if (key == "max_query_bytes") c.search.max_query_bytes = static_cast<std::size_t>(parse_int(value, what, 1, 65536));
   else if (key == "article_url_template") c.search.url_template = value;
   else if (key == "default_languages") c.search.default_languages = parse_languages(split_commas(value), what);

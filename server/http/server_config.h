@@ -16,6 +16,9 @@ struct ServerConfig {
   int port = 8080;                    // 0 picks a free port (printed at start-up)
   int threads = 64;                   // worker threads; each keep-alive connection holds one
   int listen_backlog = 1024;
+  // Connections waiting for a worker beyond this are answered 503 with Retry-After at once
+  // (load shedding) instead of waiting in an unbounded queue.
+  int max_queued_connections = 256;
   int read_timeout_ms = 5000;
   int write_timeout_ms = 5000;
   int keep_alive_timeout_s = 5;

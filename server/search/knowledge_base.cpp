@@ -17,7 +17,10 @@ thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Searcher>> thread
 }  // namespace
 
 KnowledgeBase::KnowledgeBase(std::filesystem::path kb_dir, SearchSettings settings)
-    : instance_(next_instance.fetch_add(1)), dir_(std::move(kb_dir)), settings_(std::move(settings)) {
+    : instance_(next_instance.fetch_add(1)),
+      dir_(std::move(kb_dir)),
+      settings_(std::move(settings)),
+      cache_(settings_.cache_entries) {
   auto live = read_live_generation(dir_);
   if (!live) {
     throw IndexUnavailable("no knowledge base at " + dir_.string() +
@@ -93,7 +96,13 @@ auto KnowledgeBase::with_searcher(F&& f) {
 }
 
 SearchResponse KnowledgeBase::search(const SearchRequest& request) {
-  return with_searcher([&](Searcher& s) { return s.search(request); });
+  // Repeated queries (popular questions, identical keystrokes) are answered from the cache;
+  // the key holds the generation, so a new generation invalidates everything at once.
+  const std::string key = ResultCache::key(live_.load()->name, request);
+  if (auto cached = cache_.get(key)) return *cached;
+  SearchResponse response = with_searcher([&](Searcher& s) { return s.search(request); });
+  if (response.index_version == live_.load()->name) cache_.put(key, response);
+  return response;
 }
 
 std::optional<ArticleLookup> KnowledgeBase::article(const ArticleRequest& request) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "generation.h"
+#include "result_cache.h"
 #include "search_types.h"
 
 namespace kb::search {
@@ -58,6 +59,7 @@ class KnowledgeBase {
   const std::filesystem::path dir_;
   const SearchSettings settings_;
   std::atomic<std::shared_ptr<const GenerationRef>> live_;
+  ResultCache cache_;
 
   std::mutex watch_mutex_;
   std::condition_variable watch_cv_;

@@ -137,6 +137,8 @@ struct SearchSettings {
   std::string url_template = "/v1/articles/{id}?lang={lang}";
   int max_per_page = 50;
   std::size_t max_query_bytes = 1000;
+  std::size_t cache_entries = 10000;  // search responses kept per server; 0 disables
+  int time_limit_ms = 100;            // Xapian stops ranking after this (partial, best-so-far)
 };
 
 }  // namespace kb::search

@@ -126,6 +126,8 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
       settings_(settings),
       db_(open_generation(generation)),
       enquire_(db_) {
+  // Bounded work per query: past the limit Xapian returns the best matches found so far.
+  if (settings_.time_limit_ms > 0) enquire_.set_time_limit(settings_.time_limit_ms / 1000.0);
   try {
     const std::string prefix(schema::kLang);
     for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
