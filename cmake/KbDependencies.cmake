@@ -46,3 +46,11 @@ if(NOT TARGET kb::cld2)
     INTERFACE_INCLUDE_DIRECTORIES "${CLD2_INCLUDE_DIR}"
     INTERFACE_LINK_LIBRARIES "${CLD2_LIBRARY}")
 endif()
+
+# libxml2's HTML parser (Debian libxml2-dev), tolerant of real-world HTML: help-center pages
+# and Zendesk article bodies.
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
+if(NOT TARGET kb::libxml2)
+  add_library(kb::libxml2 INTERFACE IMPORTED)
+  set_target_properties(kb::libxml2 PROPERTIES INTERFACE_LINK_LIBRARIES "PkgConfig::LIBXML2")
+endif()

@@ -6,6 +6,10 @@ packages=(
   build-essential cmake pkg-config
   libxapian-dev libcpp-httplib-dev libyaml-cpp-dev libicu-dev
   doctest-dev nlohmann-json3-dev libcmark-dev libsqlite3-dev libcld2-dev
+  libxml2-dev
+  # The Debian FAQ in several languages: real DocBook HTML for the help-center importer's
+  # integration test (tests/integration/import_test.cpp).
+  debian-faq debian-faq-de debian-faq-fr debian-faq-it debian-faq-zh-cn
   curl
 )
 # The Bot Framework bot (tools/botframework-bot) and its test need Node.js and npm; a Node.js
