@@ -2,6 +2,7 @@
 #include "content_loader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -35,8 +36,10 @@ bool is_within(const fs::path& root, const fs::path& target) {
 
 }  // namespace
 
-ContentSet load_content(const fs::path& root, const std::vector<const Importer*>& importers,
-                        const LoadOptions& options) {
+std::vector<ContentFile> list_content_files(const fs::path& root,
+                                            const std::vector<const Importer*>& importers,
+                                            const LoadOptions& options,
+                                            std::vector<ContentIssue>& issues) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     throw IoError("content folder " + root.string() + " does not exist or is not a folder");
@@ -44,13 +47,12 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
   const fs::path canonical_root = fs::canonical(root, ec);
   if (ec) throw IoError("cannot resolve content folder " + root.string() + ": " + ec.message());
 
-  ContentSet set;
   std::vector<fs::path> files;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
   if (ec) throw IoError("cannot read content folder " + root.string() + ": " + ec.message());
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) {
-      set.issues.push_back({root.string(), 0, 0, "", "cannot read folder: " + ec.message()});
+      issues.push_back({root.string(), 0, 0, "", "cannot read folder: " + ec.message()});
       break;
     }
     const fs::path relative = it->path().lexically_relative(root);
@@ -68,6 +70,16 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
   // Deterministic order: the same content always gives the same report and the same index.
   std::sort(files.begin(), files.end());
 
+  // A symbolic link to a file that is itself in the folder is a duplicate: the file is read
+  // under its own name (ids derive from file names), wherever the link sorts.
+  std::set<fs::path> real_files;
+  for (const auto& relative : files) {
+    if (!fs::is_symlink(root / relative, ec)) {
+      const fs::path target = fs::weakly_canonical(root / relative, ec);
+      if (!ec) real_files.insert(target);
+    }
+  }
+  std::vector<ContentFile> out;
   std::set<fs::path> seen_targets;
   for (const auto& relative : files) {
     const std::string display = relative.generic_string();
@@ -83,41 +95,65 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
     const fs::path full = root / relative;
     const fs::path target = fs::weakly_canonical(full, ec);
     if (ec || !is_within(canonical_root, target)) {
-      set.issues.push_back({display, 0, 0, "", "symbolic link leads outside the content folder"});
+      issues.push_back({display, 0, 0, "", "symbolic link leads outside the content folder"});
       continue;
     }
     // A symlinked duplicate of a file already read is imported once.
+    if (fs::is_symlink(full, ec) && real_files.count(target)) continue;
     if (!seen_targets.insert(target).second) continue;
-    if (!fs::is_regular_file(target, ec)) {
-      set.issues.push_back({display, 0, 0, "", "not a regular file"});
-      continue;
-    }
-    const auto size = fs::file_size(target, ec);
-    if (ec) {
-      set.issues.push_back({display, 0, 0, "", "cannot read file: " + ec.message()});
-      continue;
-    }
-    if (size > options.max_file_bytes) {
-      set.issues.push_back({display, 0, 0, "",
-                            "file is " + std::to_string(size) + " bytes, more than the limit of " +
-                                std::to_string(options.max_file_bytes)});
-      continue;
-    }
-    std::ifstream in(target, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (!in.good() && !in.eof()) {
-      set.issues.push_back({display, 0, 0, "", "cannot read file"});
-      continue;
-    }
+    out.push_back({display, target, importer});
+  }
+  return out;
+}
+
+std::optional<std::string> read_content_file(const ContentFile& file, const LoadOptions& options,
+                                             std::vector<ContentIssue>& issues) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file.full, ec)) {
+    issues.push_back({file.path, 0, 0, "", "not a regular file"});
+    return std::nullopt;
+  }
+  const auto size = fs::file_size(file.full, ec);
+  if (ec) {
+    issues.push_back({file.path, 0, 0, "", "cannot read file: " + ec.message()});
+    return std::nullopt;
+  }
+  if (size > options.max_file_bytes) {
+    issues.push_back({file.path, 0, 0, "",
+                      "file is " + std::to_string(size) + " bytes, more than the limit of " +
+                          std::to_string(options.max_file_bytes)});
+    return std::nullopt;
+  }
+  std::ifstream in(file.full, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (!in.good() && !in.eof()) {
+    issues.push_back({file.path, 0, 0, "", "cannot read file"});
+    return std::nullopt;
+  }
+  return buffer.str();
+}
+
+ContentSet load_content(const fs::path& root, const std::vector<const Importer*>& importers,
+                        const LoadOptions& options) {
+  ContentSet set;
+  for (const auto& file : list_content_files(root, importers, options, set.issues)) {
+    auto bytes = read_content_file(file, options, set.issues);
+    if (!bytes) continue;
     ++set.files_read;
-    ImportResult result = importer->import(display, buffer.str());
+    ImportResult result = file.importer->import(file.path, *bytes);
     for (auto& issue : result.issues) set.issues.push_back(std::move(issue));
     for (auto& article : result.articles) set.articles.push_back(std::move(article));
   }
+  check_content(set);
+  consolidate_variants(set);
+  return set;
+}
 
-  // Cross-file rules.
-  std::map<std::pair<std::string, std::string>, std::string> owner;
+void check_content(ContentSet& set) {
+  // Same (id, lang) from two sources of one format: a mistake. From sources of different
+  // formats: channel variants of one item, consolidated below.
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> owner;
   std::set<std::string> ids;
   for (const auto& a : set.articles) ids.insert(a.id);
   auto position = [](const Article& a, const std::string& field) {
@@ -125,7 +161,7 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
     return it == a.field_positions.end() ? std::make_pair(1, 1) : it->second;
   };
   for (const auto& a : set.articles) {
-    auto [pos, inserted] = owner.emplace(std::make_pair(a.id, a.lang), a.source_path);
+    auto [pos, inserted] = owner.emplace(std::make_tuple(a.id, a.lang, a.source_format), a.source_path);
     if (!inserted) {
       const auto [line, column] = position(a, "id");
       set.issues.push_back({a.source_path, line, column, "id",
@@ -144,7 +180,92 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
   std::stable_sort(set.issues.begin(), set.issues.end(), [](const ContentIssue& a, const ContentIssue& b) {
     return std::tie(a.path, a.line, a.column) < std::tie(b.path, b.line, b.column);
   });
-  return set;
+}
+
+int source_format_rank(const std::string& format) {
+  static const std::map<std::string, int> ranks = {
+      {"markdown", 0}, {"html", 1}, {"zendesk", 2}, {"qna", 3}, {"macro", 4}};
+  auto it = ranks.find(format);
+  return it == ranks.end() ? 5 : it->second;
+}
+
+namespace {
+
+std::string folded(const std::string& s) {
+  std::string out;
+  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+  const std::string f = folded(value);
+  for (const auto& v : list) {
+    if (folded(v) == f) return;
+  }
+  list.push_back(value);
+}
+
+Article merge(const std::vector<Article>& variants) {
+  // variants are sorted canonical-first.
+  Article merged = variants.front();
+  for (std::size_t i = 1; i < variants.size(); ++i) {
+    const Article& v = variants[i];
+    if (v.status == Status::Draft) continue;
+    if (v.audience == Audience::Internal && merged.audience == Audience::Public) {
+      // A macro for a public item: the agents' notes on it, never public text.
+      merged.internal_notes.push_back("**" + v.title + "**\n\n" + v.body_markdown);
+      for (const auto& n : v.internal_notes) merged.internal_notes.push_back(n);
+      continue;
+    }
+    if (folded(v.title) != folded(merged.title)) add_unique(merged.questions, v.title);
+    for (const auto& q : v.questions) {
+      if (folded(q) != folded(merged.title)) add_unique(merged.questions, q);
+    }
+    for (const auto& t : v.tags) add_unique(merged.tags, t);
+    for (const auto& p : v.products) add_unique(merged.products, p);
+    for (const auto& r : v.related) add_unique(merged.related, r);
+    for (const auto& n : v.internal_notes) merged.internal_notes.push_back(n);
+    if (merged.channels.empty() || v.channels.empty()) {
+      merged.channels.clear();
+    } else {
+      for (const auto& c : v.channels) add_unique(merged.channels, c);
+      std::sort(merged.channels.begin(), merged.channels.end());
+    }
+    if (merged.category.empty()) merged.category = v.category;
+    if (merged.summary.empty()) merged.summary = v.summary;
+  }
+  return merged;
+}
+
+}  // namespace
+
+void consolidate_variants(ContentSet& set) {
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < set.articles.size(); ++i) {
+    groups[{set.articles[i].id, set.articles[i].lang}].push_back(i);
+  }
+  std::vector<bool> drop(set.articles.size(), false);
+  for (auto& [key, indices] : groups) {
+    if (indices.size() < 2) continue;
+    std::vector<Article> variants;
+    for (auto i : indices) variants.push_back(set.articles[i]);
+    std::stable_sort(variants.begin(), variants.end(), [](const Article& a, const Article& b) {
+      // Published public variants first, then by format, then by file.
+      const int ka = (a.status == Status::Draft ? 2 : 0) + (a.audience == Audience::Internal ? 1 : 0);
+      const int kb = (b.status == Status::Draft ? 2 : 0) + (b.audience == Audience::Internal ? 1 : 0);
+      return std::make_tuple(ka, source_format_rank(a.source_format), a.source_path) <
+             std::make_tuple(kb, source_format_rank(b.source_format), b.source_path);
+    });
+    set.articles[indices.front()] = merge(variants);
+    for (std::size_t k = 1; k < indices.size(); ++k) drop[indices[k]] = true;
+    set.variants[key] = std::move(variants);
+  }
+  std::vector<Article> kept;
+  kept.reserve(set.articles.size());
+  for (std::size_t i = 0; i < set.articles.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(set.articles[i]));
+  }
+  set.articles = std::move(kept);
 }
 
 }  // namespace kb

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,9 +15,13 @@
 namespace kb {
 
 struct ContentSet {
-  std::vector<Article> articles;  // every article found, drafts included
+  // One article per (id, lang), drafts included: where several sources give the same
+  // (id, lang), their consolidation (see consolidate_variants).
+  std::vector<Article> articles;
   std::vector<ContentIssue> issues;
   std::size_t files_read = 0;
+  // The sources of every (id, lang) that more than one file gave, canonical first.
+  std::map<std::pair<std::string, std::string>, std::vector<Article>> variants;
   bool ok() const { return !has_errors(issues); }
 };
 
@@ -34,4 +40,37 @@ ContentSet load_content(const std::filesystem::path& root,
                         const std::vector<const Importer*>& importers,
                         const LoadOptions& options = {});
 
+// The steps of load_content, for builds that reuse earlier results (incremental builds).
+
+// A file of the content folder that an importer accepts.
+struct ContentFile {
+  std::string path;                 // relative to the content root, '/' separated
+  std::filesystem::path full;       // resolved (symbolic links followed)
+  const Importer* importer = nullptr;
+};
+
+// The files load_content reads, in its order; problems (links leading outside) go to
+// `issues`. Throws kb::IoError if `root` is not a readable folder.
+std::vector<ContentFile> list_content_files(const std::filesystem::path& root,
+                                            const std::vector<const Importer*>& importers,
+                                            const LoadOptions& options,
+                                            std::vector<ContentIssue>& issues);
+
+// The bytes of `file`, or nullopt with an issue (too large, unreadable).
+std::optional<std::string> read_content_file(const ContentFile& file, const LoadOptions& options,
+                                             std::vector<ContentIssue>& issues);
+
+// Checks across files: an (id, lang) given twice by sources of the same format is an error,
+// unknown `related` ids are warnings. Sorts set.issues by file and position.
+void check_content(ContentSet& set);
+
+// Merges the articles that share (id, lang) into one, in place (docs/importers.md,
+// "Consolidation"): the canonical variant is the published, public one of the most
+// authoritative format (markdown, then html, zendesk, qna, macro); the others add their
+// titles and questions as questions, their tags, products and channels, and internal
+// variants (macros) become agent notes. Groups of several sources are kept in set.variants.
+void consolidate_variants(ContentSet& set);
+
+// Rank of a source format in consolidation: lower is more authoritative.
+int source_format_rank(const std::string& format);
 }  // namespace kb

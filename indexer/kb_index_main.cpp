@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <cstring>
 #include <iostream>
@@ -10,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "build_pipeline.h"
 #include "builtin_importers.h"
 #include "content_loader.h"
+#include "content_report.h"
 #include "errors.h"
 #include "kb_writer.h"
 #include "lexicon.h"
@@ -25,13 +28,18 @@ constexpr int kExitRuntime = 3;
 
 void usage(std::FILE* out) {
   std::fputs(
-      "usage: kb-index build --content DIR --out KB [--quiet]\n"
+      "usage: kb-index build --content DIR --out KB [--quiet] [--full]\n"
       "       kb-index validate --content DIR [--json]\n"
+      "       kb-index report --content DIR [--json] [--threshold 0.6] [--source-lang en]\n"
       "\n"
       "build     validates every file under DIR, then publishes the articles as a new\n"
       "          generation of the knowledge base KB and makes it live atomically.\n"
       "          Nothing is written when any file has an error.\n"
+      "          Incremental: only files whose content changed since the live generation\n"
+      "          are parsed and analysed again (--full analyses everything).\n"
       "validate  checks every file and reports all problems; writes nothing.\n"
+      "report    lists channel variants, near-duplicates, facts that differ between\n"
+      "          variants or translations, stale and missing translations.\n"
       "\n"
       "exit status: 0 ok, 1 content errors, 2 usage, 3 other failure (I/O, lock)\n",
       out);
@@ -43,6 +51,9 @@ struct Args {
   std::string out;
   bool quiet = false;
   bool json = false;
+  bool full = false;
+  double threshold = 0.6;
+  std::string source_lang = "en";
 };
 
 bool parse_args(int argc, char** argv, Args& args) {
@@ -63,6 +74,19 @@ bool parse_args(int argc, char** argv, Args& args) {
       args.quiet = true;
     } else if (a == "--json") {
       args.json = true;
+    } else if (a == "--full") {
+      args.full = true;
+    } else if (a == "--source-lang") {
+      if (!value(args.source_lang)) return false;
+    } else if (a == "--threshold") {
+      std::string v;
+      if (!value(v)) return false;
+      char* end = nullptr;
+      args.threshold = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || !(args.threshold > 0 && args.threshold <= 1)) {
+        std::fprintf(stderr, "kb-index: --threshold must be a number in (0, 1]\n");
+        return false;
+      }
     } else {
       std::fprintf(stderr, "kb-index: unknown option %s\n", a.c_str());
       return false;
@@ -70,7 +94,7 @@ bool parse_args(int argc, char** argv, Args& args) {
   }
   if (args.content.empty()) return false;
   if (args.command == "build") return !args.out.empty();
-  return args.command == "validate";
+  return args.command == "validate" || args.command == "report";
 }
 
 void print_issues(const std::vector<kb::ContentIssue>& issues) {
@@ -96,6 +120,45 @@ std::size_t count_errors(const std::vector<kb::ContentIssue>& issues) {
   return n;
 }
 
+int build(const Args& args, const kb::plugins::ImporterRegistry& registry) {
+  kb::BuildOptions options;
+  options.incremental = !args.full;
+  const bool show_progress = !args.quiet && ::isatty(STDERR_FILENO);
+  if (show_progress) {
+    options.progress = [](std::size_t done, std::size_t total) {
+      if (done != total && done % 64 != 0) return;
+      const int width = 40;
+      const int filled = total ? static_cast<int>(width * done / total) : width;
+      std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu", filled,
+                   "########################################", width - filled, "", done, total);
+      if (done == total) std::fputc('\n', stderr);
+    };
+  }
+  const kb::BuildResult built =
+      kb::build_knowledge_base(args.content, args.out, registry.importers(), options);
+  print_issues(built.issues);
+  if (!built.published) {
+    std::fprintf(stderr,
+                 "kb-index: %zu error(s) in %s; nothing was written, the live knowledge base "
+                 "is unchanged\n",
+                 count_errors(built.issues), args.content.c_str());
+    return kExitContent;
+  }
+  if (!args.quiet) {
+    const kb::PublishResult& result = built.publish;
+    std::printf("published %s: %zu records from %zu files (%zu drafts skipped)", result.generation.c_str(),
+                result.documents, built.files, result.drafts_skipped);
+    for (const auto& [lang, n] : result.per_language) std::printf(" %s=%zu", lang.c_str(), n);
+    std::printf("\n");
+    if (built.incremental) {
+      std::printf("incremental: %zu of %zu files parsed, %zu documents written; %.0f ms (read %.0f, import %.0f, write %.0f)\n",
+                  built.files_imported, built.files, built.documents_written, built.timings.total_ms,
+                  built.timings.read_ms, built.timings.import_ms, built.timings.write_ms);
+    }
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,59 +173,44 @@ int main(int argc, char** argv) {
   }
   try {
     const kb::plugins::ImporterRegistry registry;
+    if (args.command == "build") return build(args, registry);
     kb::ContentSet content = kb::load_content(args.content, registry.importers());
     // Stopwords and synonyms live beside the articles, in <content>/analysis.
-    kb::Lexicons lexicons =
-        kb::load_lexicons(std::filesystem::path(args.content) / "analysis", content.issues);
+    kb::load_lexicons(std::filesystem::path(args.content) / "analysis", content.issues);
     const std::size_t errors = count_errors(content.issues);
     const std::size_t warnings = content.issues.size() - errors;
 
-    if (args.command == "validate") {
-      if (args.json) {
-        nlohmann::json report = {{"files", content.files_read},
-                                 {"articles", content.articles.size()},
-                                 {"errors", errors},
-                                 {"warnings", warnings},
-                                 {"issues", issues_json(content.issues)}};
-        std::cout << report.dump(2) << "\n";
-      } else {
-        print_issues(content.issues);
-        std::printf("%zu files, %zu articles, %zu errors, %zu warnings\n", content.files_read,
-                    content.articles.size(), errors, warnings);
+    if (args.command == "report") {
+      print_issues(content.issues);
+      if (errors) {
+        std::fprintf(stderr, "kb-index: %zu error(s) in %s; fix them for a report\n", errors, args.content.c_str());
+        return kExitContent;
       }
-      return errors ? kExitContent : kExitOk;
+      kb::ReportOptions options;
+      options.duplicate_threshold = args.threshold;
+      options.source_lang = args.source_lang;
+      const kb::ContentReport report = kb::make_report(content, options);
+      if (args.json) {
+        std::cout << kb::report_json(report).dump(2) << "\n";
+      } else {
+        std::cout << kb::report_text(report);
+      }
+      return kExitOk;
     }
 
-    print_issues(content.issues);
-    if (errors) {
-      std::fprintf(stderr,
-                   "kb-index: %zu error(s) in %s; nothing was written, the live knowledge base "
-                   "is unchanged\n",
-                   errors, args.content.c_str());
-      return kExitContent;
+    if (args.json) {
+      nlohmann::json report = {{"files", content.files_read},
+                               {"articles", content.articles.size()},
+                               {"errors", errors},
+                               {"warnings", warnings},
+                               {"issues", issues_json(content.issues)}};
+      std::cout << report.dump(2) << "\n";
+    } else {
+      print_issues(content.issues);
+      std::printf("%zu files, %zu articles, %zu errors, %zu warnings\n", content.files_read,
+                  content.articles.size(), errors, warnings);
     }
-    kb::PublishOptions options;
-    options.lexicons = std::move(lexicons);
-    const bool show_progress = !args.quiet && ::isatty(STDERR_FILENO);
-    if (show_progress) {
-      options.progress = [](std::size_t done, std::size_t total) {
-        if (done != total && done % 64 != 0) return;
-        const int width = 40;
-        const int filled = total ? static_cast<int>(width * done / total) : width;
-        std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu", filled,
-                     "########################################", width - filled, "", done, total);
-        if (done == total) std::fputc('\n', stderr);
-      };
-    }
-    kb::KnowledgeBaseWriter writer(args.out);
-    const kb::PublishResult result = writer.publish(content.articles, options);
-    if (!args.quiet) {
-      std::printf("published %s: %zu records from %zu files (%zu drafts skipped)", result.generation.c_str(),
-                  result.documents, content.files_read, result.drafts_skipped);
-      for (const auto& [lang, n] : result.per_language) std::printf(" %s=%zu", lang.c_str(), n);
-      std::printf("\n");
-    }
-    return kExitOk;
+    return errors ? kExitContent : kExitOk;
   } catch (const kb::Error& e) {
     std::fprintf(stderr, "kb-index: %s: %s\n", e.code().c_str(), e.what());
     return kExitRuntime;

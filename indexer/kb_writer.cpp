@@ -10,10 +10,13 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <memory>
 #include <regex>
 
 #include <xapian.h>
+
+#include <nlohmann/json.hpp>
 
 #include "analyzer.h"
 #include "document_builder.h"
@@ -120,27 +123,72 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
   const fs::path final_dir = kb_dir_ / result.generation;
 
   try {
-    Xapian::WritableDatabase db(build_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+    // Word counts to add to (or, for replaced documents, take from) the spelling dictionaries.
+    std::map<std::string, std::map<std::string, long long>> spelling_by_lang;
     std::map<std::string, std::unique_ptr<Analyzer>> analyzers;
-    std::size_t done = 0;
+    auto analyzer_for = [&analyzers](const std::string& lang) -> Analyzer& {
+      auto& analyzer = analyzers[lang];
+      if (!analyzer) analyzer = std::make_unique<Analyzer>(lang);
+      return *analyzer;
+    };
     std::vector<std::string> spelling;
-    std::map<std::string, std::map<std::string, Xapian::termcount>> spelling_by_lang;
+    std::unique_ptr<Xapian::WritableDatabase> db_holder;
+    if (!options.base_generation.empty()) {
+      const auto live = read_live_generation(kb_dir_);
+      if (!live || live->name != options.base_generation) {
+        throw IndexUnavailable("the live generation changed during the build (expected " +
+                                   options.base_generation + ")",
+                               "index_changed");
+      }
+      fs::copy(live->path, build_dir, fs::copy_options::recursive, ec);
+      if (ec) rethrow_io("cannot copy " + live->path.string() + " to " + build_dir.string(), ec);
+      db_holder = std::make_unique<Xapian::WritableDatabase>(build_dir.string(), Xapian::DB_OPEN);
+      for (const auto& key : options.replace_keys) {
+        const std::string qterm = schema::term(schema::kUniqueId, key);
+        Xapian::PostingIterator p = db_holder->postlist_begin(qterm);
+        if (p == db_holder->postlist_end(qterm)) continue;
+        // The old document's words leave the spelling dictionary: analyse its stored text
+        // again, exactly as it was analysed when it was added.
+        const auto data = nlohmann::json::parse(db_holder->get_document(*p).get_data(), nullptr, false);
+        if (data.is_object()) {
+          Article old;
+          old.id = data.value("id", "");
+          old.lang = data.value("lang", "");
+          old.title = data.value("title", "");
+          old.summary = data.value("summary", "");
+          old.questions = data.value("questions", std::vector<std::string>{});
+          old.body_markdown = data.value("body_markdown", "");
+          old.audience = data.value("audience", "public") == "internal" ? Audience::Internal : Audience::Public;
+          spelling.clear();
+          build_document(old, analyzer_for(old.lang), &spelling);
+          auto& words = spelling_by_lang[old.lang];
+          for (const auto& word : spelling) --words[word];
+        }
+        db_holder->delete_document(qterm);
+      }
+    } else {
+      db_holder = std::make_unique<Xapian::WritableDatabase>(
+          build_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+    }
+    Xapian::WritableDatabase& db = *db_holder;
+    std::size_t done = 0;
     for (const auto& article : articles) {
       ++done;
       if (article.status == Status::Draft) {
         ++result.drafts_skipped;
       } else {
-        auto& analyzer = analyzers[article.lang];
-        if (!analyzer) analyzer = std::make_unique<Analyzer>(article.lang);
         spelling.clear();
         db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
-                            build_document(article, *analyzer, &spelling));
+                            build_document(article, analyzer_for(article.lang), &spelling));
         auto& words = spelling_by_lang[article.lang];
         for (const auto& word : spelling) ++words[word];
-        ++result.documents;
-        ++result.per_language[article.lang];
       }
       if (options.progress) options.progress(done, articles.size());
+    }
+    result.documents = db.get_doccount();
+    const std::string lang_prefix(schema::kLang);
+    for (auto t = db.allterms_begin(lang_prefix); t != db.allterms_end(lang_prefix); ++t) {
+      result.per_language[(*t).substr(lang_prefix.size())] = t.get_termfreq();
     }
     db.set_metadata(schema::kMetaGeneration, result.generation);
     db.set_metadata(schema::kMetaBuiltAt, utc_now_iso8601());
@@ -155,15 +203,27 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     // proposes a word of another language.
     for (const auto& [lang, words] : spelling_by_lang) {
       Xapian::WritableDatabase sdb((build_dir / (std::string(schema::kSpellingDirPrefix) + lang)).string(),
-                                   Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
-      for (const auto& [word, count] : words) sdb.add_spelling(word, count);
+                                   Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+      for (const auto& [word, count] : words) {
+        if (count > 0) sdb.add_spelling(word, static_cast<Xapian::termcount>(count));
+        if (count < 0) sdb.remove_spelling(word, static_cast<Xapian::termcount>(-count));
+      }
       sdb.commit();
       sdb.close();
+    }
+    for (const auto& [name, content] : options.extra_files) {
+      std::ofstream out(build_dir / name, std::ios::binary | std::ios::trunc);
+      out << content;
+      out.close();
+      if (!out) throw IoError("cannot write " + (build_dir / name).string());
     }
   } catch (const Xapian::Error& e) {
     fs::remove_all(build_dir, ec);
     throw IoError("cannot write generation " + result.generation + " in " + kb_dir_.string() +
                   ": " + e.get_description());
+  } catch (...) {
+    fs::remove_all(build_dir, ec);
+    throw;
   }
 
   fs::rename(build_dir, final_dir, ec);

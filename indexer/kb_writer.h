@@ -20,6 +20,14 @@ struct PublishOptions {
   std::function<void(std::size_t, std::size_t)> progress;
   // Stopwords and synonyms per language, stored in the generation for the server.
   Lexicons lexicons;
+  // Incremental publication (build_pipeline.h): the new generation starts as a copy of the
+  // generation named here, which must still be the live one (else kb::IndexUnavailable with
+  // code "index_changed"); the documents of `replace_keys` ("id@lang") are removed from the
+  // copy, with their words in the spelling dictionaries, before `articles` are added.
+  std::string base_generation;
+  std::vector<std::string> replace_keys;
+  // Files written into the new generation's folder, name -> content (the build manifest).
+  std::map<std::string, std::string> extra_files;
 };
 
 struct PublishResult {

@@ -1,0 +1,258 @@
+// The incremental build: hash every file, import only what changed (plus the files that
+// share an item with a changed one), check the whole set with lightweight stand-ins for the
+// unchanged files, and publish a copy of the live generation with only the touched items
+// rewritten.
+#include "build_pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+#include "generation.h"
+#include "lexicon.h"
+#include "schema.h"
+
+namespace kb {
+namespace fs = std::filesystem;
+
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using Key = std::pair<std::string, std::string>;  // (id, lang)
+
+constexpr int kManifestFormat = 1;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+std::string hash_hex(std::string_view bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+// What a file gave, as the manifest keeps it: enough for the checks across files.
+json article_entry(const Article& a) {
+  json e = {{"id", a.id},
+            {"lang", a.lang},
+            {"format", a.source_format},
+            {"draft", a.status == Status::Draft}};
+  if (!a.related.empty()) e["related"] = a.related;
+  for (const char* field : {"id", "related"}) {
+    auto it = a.field_positions.find(field);
+    if (it != a.field_positions.end()) e["pos"][field] = {it->second.first, it->second.second};
+  }
+  return e;
+}
+
+Article stand_in(const json& e, const std::string& path) {
+  Article a;
+  a.id = e.value("id", "");
+  a.lang = e.value("lang", "");
+  a.source_format = e.value("format", "");
+  a.source_path = path;
+  a.status = e.value("draft", false) ? Status::Draft : Status::Published;
+  if (e.contains("related")) a.related = e["related"].get<std::vector<std::string>>();
+  if (e.contains("pos")) {
+    for (const auto& [field, p] : e["pos"].items()) a.field_positions[field] = {p[0].get<int>(), p[1].get<int>()};
+  }
+  return a;
+}
+
+json issue_entry(const ContentIssue& i) {
+  return {{"line", i.line}, {"column", i.column}, {"field", i.field}, {"message", i.message},
+          {"warning", i.severity == Severity::Warning}};
+}
+
+ContentIssue issue_from(const json& e, const std::string& path) {
+  return {path, e.value("line", 0), e.value("column", 0), e.value("field", ""), e.value("message", ""),
+          e.value("warning", false) ? Severity::Warning : Severity::Error};
+}
+
+// The live generation's manifest, or null when there is none usable.
+json load_manifest(const fs::path& kb_dir, std::string& generation) {
+  std::optional<GenerationRef> live;
+  try {
+    live = read_live_generation(kb_dir);
+  } catch (const Error&) {
+    return nullptr;
+  }
+  if (!live) return nullptr;
+  std::ifstream in(live->path / kManifestFile, std::ios::binary);
+  if (!in) return nullptr;
+  json m = json::parse(in, nullptr, false);
+  if (!m.is_object() || m.value("format", 0) != kManifestFormat ||
+      m.value("schema", "") != schema::kSchemaVersion || !m.contains("files") || !m["files"].is_object()) {
+    return nullptr;
+  }
+  generation = live->name;
+  return m;
+}
+
+struct FileState {
+  ContentFile file;
+  std::string hash;
+  bool imported = false;
+  std::vector<Article> articles;       // full when imported, stand-ins otherwise
+  std::vector<ContentIssue> issues;    // the importer's issues
+};
+
+}  // namespace
+
+BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb_dir,
+                                 const std::vector<const Importer*>& importers, const BuildOptions& options) {
+  const auto started = Clock::now();
+  BuildResult result;
+  std::vector<ContentIssue> issues;
+
+  std::string base_generation;
+  const json manifest = options.incremental ? load_manifest(kb_dir, base_generation) : json(nullptr);
+  const json* old_files = manifest.is_object() ? &manifest["files"] : nullptr;
+
+  // Read and hash every file; import the changed ones.
+  auto t = Clock::now();
+  std::vector<FileState> files;
+  for (auto& file : list_content_files(content_dir, importers, options.load, issues)) {
+    auto bytes = read_content_file(file, options.load, issues);
+    if (!bytes) continue;
+    FileState state;
+    state.file = std::move(file);
+    state.hash = hash_hex(*bytes);
+    const json* old = nullptr;
+    if (old_files) {
+      auto it = old_files->find(state.file.path);
+      if (it != old_files->end() && it->value("hash", "") == state.hash) old = &*it;
+    }
+    if (old) {
+      for (const auto& e : (*old)["articles"]) state.articles.push_back(stand_in(e, state.file.path));
+      for (const auto& e : (*old)["issues"]) state.issues.push_back(issue_from(e, state.file.path));
+    } else {
+      ImportResult r = state.file.importer->import(state.file.path, *bytes);
+      state.imported = true;
+      state.articles = std::move(r.articles);
+      state.issues = std::move(r.issues);
+    }
+    files.push_back(std::move(state));
+  }
+  result.timings.read_ms = ms_since(t);
+  t = Clock::now();
+
+  // Items to rewrite: those a changed, new or removed file gave before or gives now.
+  std::set<Key> dirty;
+  const bool incremental = old_files != nullptr;
+  if (incremental) {
+    std::map<std::string, bool> imported;  // path -> parsed again
+    for (const auto& f : files) imported[f.file.path] = f.imported;
+    for (const auto& [path, entry] : old_files->items()) {
+      auto it = imported.find(path);
+      if (it != imported.end() && !it->second) continue;  // unchanged
+      for (const auto& e : entry["articles"]) dirty.insert({e.value("id", ""), e.value("lang", "")});
+    }
+    for (const auto& f : files) {
+      if (!f.imported) continue;
+      for (const auto& a : f.articles) dirty.insert({a.id, a.lang});
+    }
+    // Unchanged files that give a variant of a touched item are imported again, so the item
+    // is consolidated from all its sources.
+    for (auto& f : files) {
+      if (f.imported) continue;
+      const bool touches = std::any_of(f.articles.begin(), f.articles.end(),
+                                       [&](const Article& a) { return dirty.count({a.id, a.lang}) > 0; });
+      if (!touches) continue;
+      std::vector<ContentIssue> read_issues;
+      auto bytes = read_content_file(f.file, options.load, read_issues);
+      if (!bytes) {
+        for (auto& i : read_issues) issues.push_back(std::move(i));
+        continue;
+      }
+      ImportResult r = f.file.importer->import(f.file.path, *bytes);
+      f.imported = true;
+      f.articles = std::move(r.articles);
+      f.issues = std::move(r.issues);
+    }
+  }
+
+  ContentSet set;
+  set.issues = std::move(issues);
+  for (const auto& f : files) {
+    ++result.files;
+    result.files_imported += f.imported;
+    for (const auto& i : f.issues) set.issues.push_back(i);
+    for (const auto& a : f.articles) set.articles.push_back(a);
+  }
+  set.files_read = result.files;
+  check_content(set);
+  Lexicons lexicons = load_lexicons(content_dir / "analysis", set.issues);
+  {
+    std::map<Key, bool> all_draft;
+    for (const auto& a : set.articles) {
+      auto [it, inserted] = all_draft.emplace(Key{a.id, a.lang}, a.status == Status::Draft);
+      if (!inserted) it->second = it->second && a.status == Status::Draft;
+    }
+    result.articles = all_draft.size();
+    for (const auto& [key, draft] : all_draft) result.drafts += draft;
+  }
+  result.issues = set.issues;
+  if (has_errors(set.issues)) {
+    result.timings.import_ms = ms_since(t);
+    result.timings.total_ms = ms_since(started);
+    return result;
+  }
+
+  // Consolidate what will be written: everything, or the touched items.
+  ContentSet to_write;
+  for (auto& a : set.articles) {
+    if (!incremental || dirty.count({a.id, a.lang})) to_write.articles.push_back(std::move(a));
+  }
+  consolidate_variants(to_write);
+  result.timings.import_ms = ms_since(t);
+  t = Clock::now();
+
+  json new_manifest = {{"format", kManifestFormat}, {"schema", schema::kSchemaVersion}, {"files", json::object()}};
+  for (const auto& f : files) {
+    json entry = {{"hash", f.hash}, {"articles", json::array()}, {"issues", json::array()}};
+    if (f.imported) {
+      for (const auto& a : f.articles) entry["articles"].push_back(article_entry(a));
+    } else {
+      entry["articles"] = (*old_files)[f.file.path]["articles"];
+    }
+    for (const auto& i : f.issues) entry["issues"].push_back(issue_entry(i));
+    new_manifest["files"][f.file.path] = std::move(entry);
+  }
+
+  PublishOptions publish;
+  publish.keep_old_generations = options.keep_old_generations;
+  publish.progress = options.progress;
+  publish.lexicons = std::move(lexicons);
+  publish.extra_files[kManifestFile] = new_manifest.dump();
+  if (incremental) {
+    publish.base_generation = base_generation;
+    for (const auto& [id, lang] : dirty) publish.replace_keys.push_back(id + "@" + lang);
+  }
+  KnowledgeBaseWriter writer(kb_dir);
+  result.publish = writer.publish(to_write.articles, publish);
+  result.published = true;
+  result.incremental = incremental;
+  result.documents_written = to_write.articles.size() - result.publish.drafts_skipped;
+  result.documents_removed = incremental ? dirty.size() : 0;
+  result.publish.drafts_skipped = result.drafts;
+  result.timings.write_ms = ms_since(t);
+  result.timings.total_ms = ms_since(started);
+  return result;
+}
+
+}  // namespace kb
