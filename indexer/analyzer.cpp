@@ -139,7 +139,12 @@ std::string Analyzer::stem(const Token& token) const {
   const std::string& form = token.form.empty() ? token.text : token.form;
   const unsigned char c = static_cast<unsigned char>(form[0]);
   if (c >= '0' && c <= '9') return token.text;
-  return fold_accents(stemmer_(form));
+  auto hit = stem_cache_.find(form);
+  if (hit != stem_cache_.end()) return hit->second;
+  std::string stemmed = fold_accents(stemmer_(form));
+  if (stem_cache_.size() >= 100000) stem_cache_.clear();
+  stem_cache_.emplace(form, stemmed);
+  return stemmed;
 }
 
 std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -86,6 +87,8 @@ class Analyzer {
   bool split_elisions_ = false;
   bool fold_accents_ = false;
   const icu::Normalizer2* nfd_ = nullptr;
+  // Words repeat (Zipf): remember stems. Bounded; cleared when full.
+  mutable std::unordered_map<std::string, std::string> stem_cache_;
   std::unique_ptr<icu::BreakIterator> words_;
   const icu::Normalizer2* nfkc_cf_ = nullptr;
 };

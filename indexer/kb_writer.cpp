@@ -6,13 +6,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <regex>
+#include <thread>
 
 #include <xapian.h>
 
@@ -171,19 +175,56 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
           build_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
     }
     Xapian::WritableDatabase& db = *db_holder;
+    // Analysis on every core, one Xapian writer: workers turn a batch of articles into
+    // documents (each worker with its own analyzers), then this thread adds them in order.
+    const unsigned workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    std::vector<std::map<std::string, std::unique_ptr<Analyzer>>> worker_analyzers(workers);
+    constexpr std::size_t kBatch = 256;
+    const bool fresh = options.base_generation.empty();
     std::size_t done = 0;
-    for (const auto& article : articles) {
-      ++done;
-      if (article.status == Status::Draft) {
-        ++result.drafts_skipped;
-      } else {
-        spelling.clear();
-        db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
-                            build_document(article, analyzer_for(article.lang), &spelling));
-        auto& words = spelling_by_lang[article.lang];
-        for (const auto& word : spelling) ++words[word];
+    for (std::size_t start = 0; start < articles.size(); start += kBatch) {
+      const std::size_t end = std::min(articles.size(), start + kBatch);
+      std::vector<std::optional<Xapian::Document>> docs(end - start);
+      std::vector<std::vector<std::string>> words(end - start);
+      std::atomic<std::size_t> next{start};
+      std::exception_ptr failure;
+      std::mutex failure_mutex;
+      auto work = [&](unsigned w) {
+        try {
+          for (std::size_t i = next++; i < end; i = next++) {
+            const Article& article = articles[i];
+            if (article.status == Status::Draft) continue;
+            auto& analyzer = worker_analyzers[w][article.lang];
+            if (!analyzer) analyzer = std::make_unique<Analyzer>(article.lang);
+            docs[i - start] = build_document(article, *analyzer, &words[i - start]);
+          }
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+      };
+      std::vector<std::thread> threads;
+      for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+      work(0);
+      for (auto& t : threads) t.join();
+      if (failure) std::rethrow_exception(failure);
+      for (std::size_t i = start; i < end; ++i) {
+        ++done;
+        const Article& article = articles[i];
+        if (article.status == Status::Draft) {
+          ++result.drafts_skipped;
+        } else {
+          if (fresh) {
+            db.add_document(*docs[i - start]);
+          } else {
+            db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
+                                *docs[i - start]);
+          }
+          auto& counts = spelling_by_lang[article.lang];
+          for (const auto& word : words[i - start]) ++counts[word];
+        }
+        if (options.progress) options.progress(done, articles.size());
       }
-      if (options.progress) options.progress(done, articles.size());
     }
     result.documents = db.get_doccount();
     const std::string lang_prefix(schema::kLang);
