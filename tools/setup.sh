@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libxapian-dev libcpp-httplib-dev libyaml-cpp-dev libicu-dev
-  doctest-dev nlohmann-json3-dev libcmark-dev libsqlite3-dev libcld2-dev
+  doctest-dev nlohmann-json3-dev libcmark-dev libsqlite3-dev libcld2-dev libbenchmark-dev
   libxml2-dev
   # The Debian FAQ in several languages: real DocBook HTML for the help-center importer's
   # integration test (tests/integration/import_test.cpp).

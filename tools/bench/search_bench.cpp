@@ -1,0 +1,99 @@
+// kb-bench-search: in-process query latency of the search library (Google Benchmark).
+// Every iteration runs the next query of a query file; unique queries run with the result
+// cache off so each one does the full work.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "knowledge_base.h"
+
+namespace {
+
+struct Query {
+  std::string kind, lang, text, category;
+};
+
+std::vector<Query> load(const std::string& path, const std::string& kind_filter) {
+  std::vector<Query> out;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::istringstream cols(line);
+    Query q;
+    std::getline(cols, q.kind, '\t');
+    std::getline(cols, q.lang, '\t');
+    std::getline(cols, q.text, '\t');
+    std::getline(cols, q.category, '\t');
+    if (kind_filter.empty() || q.kind == kind_filter) out.push_back(std::move(q));
+  }
+  return out;
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+void run_queries(benchmark::State& state, const std::string& file, const std::string& kind,
+                 bool cache) {
+  kb::search::SearchSettings settings;
+  settings.cache_entries = cache ? 10000 : 0;
+  static std::unique_ptr<kb::search::KnowledgeBase> kb_cached, kb_plain;
+  auto& kb = cache ? kb_cached : kb_plain;
+  if (!kb) kb = std::make_unique<kb::search::KnowledgeBase>(env("KB_BENCH_KB"), settings);
+  const auto queries = load(file, kind);
+  if (queries.empty()) {
+    state.SkipWithError("no queries");
+    return;
+  }
+  std::vector<double> ms;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const Query& q = queries[i++ % queries.size()];
+    kb::search::SearchRequest r;
+    r.query = q.text;
+    r.lang = q.lang;
+    r.category = q.category;
+    r.prefix = q.kind == "prefix";
+    const auto t0 = std::chrono::steady_clock::now();
+    auto resp = kb->search(r);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    benchmark::DoNotOptimize(resp);
+  }
+  std::sort(ms.begin(), ms.end());
+  state.counters["p50_ms"] = ms[ms.size() / 2];
+  state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string unique = env("KB_BENCH_QUERIES") + "/unique.tsv";
+  const std::string zipf = env("KB_BENCH_QUERIES") + "/zipf.tsv";
+  for (const char* kind : {"keyword", "phrase", "prefix", "filtered", "cjk"}) {
+    benchmark::RegisterBenchmark((std::string("unique/") + kind).c_str(),
+                                 [=](benchmark::State& s) { run_queries(s, unique, kind, false); })
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RegisterBenchmark("unique/all", [=](benchmark::State& s) { run_queries(s, unique, "", false); })
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("zipf/cached", [=](benchmark::State& s) { run_queries(s, zipf, "", true); })
+      ->Unit(benchmark::kMillisecond);
+  benchmark::Initialize(&argc, argv);
+  if (env("KB_BENCH_KB").empty() || env("KB_BENCH_QUERIES").empty()) {
+    std::fprintf(stderr, "set KB_BENCH_KB (knowledge base) and KB_BENCH_QUERIES (query folder)\n");
+    return 2;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
