@@ -158,7 +158,7 @@ ImportResult HelpCenterImporter::import(const std::string& path, std::string_vie
     if (a.title.size() > 300) a.title = summary_from_text(a.title, 300);
     a.body_markdown = q.body_markdown.empty() ? "" : q.body_markdown + "\n";
     const std::string text = markdown_to_plain_text(a.body_markdown);
-    if (collapse_whitespace(text).empty()) {
+    if (collapse_spaces(text).empty()) {
       warning(q.line, q.column, "body", "question '" + a.title + "' has no answer text: skipped");
       continue;
     }

@@ -145,7 +145,7 @@ std::string escape_line_start(const std::string& line) {
 }
 
 std::string safe_url(std::string url) {
-  url = collapse_whitespace(url);
+  url = collapse_spaces(url);
   const std::string l = lower(url.substr(0, 8));
   if (l.rfind("http://", 0) != 0 && l.rfind("https://", 0) != 0 && l.rfind("mailto:", 0) != 0) {
     return "";
@@ -167,7 +167,7 @@ std::string safe_url(std::string url) {
 }
 
 std::string code_span(const std::string& raw) {
-  const std::string text = collapse_whitespace(raw);
+  const std::string text = collapse_spaces(raw);
   if (text.empty()) return "";
   std::size_t longest = 0, run = 0;
   for (char c : text) {
@@ -232,7 +232,7 @@ class Renderer {
     std::size_t start = 0;
     while (start <= para.size()) {
       const auto brk = para.find("\\\n", start);
-      std::string line = collapse_whitespace(para.substr(start, brk == std::string::npos ? std::string::npos : brk - start));
+      std::string line = collapse_spaces(para.substr(start, brk == std::string::npos ? std::string::npos : brk - start));
       if (!line.empty()) {
         if (!result.empty()) result += "\\\n";
         result += escape_line_start(line);
@@ -284,7 +284,7 @@ class Renderer {
   }
 
   static std::string wrap(const std::string& inner, const char* mark) {
-    const std::string t = collapse_whitespace(inner);
+    const std::string t = collapse_spaces(inner);
     if (t.empty()) return inner;
     // Keep the spaces around the emphasis outside it, as CommonMark requires.
     const bool lead = !inner.empty() && std::isspace(static_cast<unsigned char>(inner.front()));
@@ -296,7 +296,7 @@ class Renderer {
     const std::string name = name_of(n);
     if (name == "br") return "\\\n";
     if (name == "img") {
-      const std::string alt = collapse_whitespace(attr(n, "alt"));
+      const std::string alt = collapse_spaces(attr(n, "alt"));
       return alt.empty() ? "" : escape_text(alt);
     }
     if (name == "code" || name == "tt" || name == "kbd" || name == "samp" || name == "var") {
@@ -307,7 +307,7 @@ class Renderer {
     if (name == "strong" || name == "b") return wrap(inner, "**");
     if (name == "a") {
       const std::string url = safe_url(attr(n, "href"));
-      const std::string text = collapse_whitespace(inner);
+      const std::string text = collapse_spaces(inner);
       if (url.empty()) return inner;
       return "[" + (text.empty() ? escape_text(url) : text) + "](" + url + ")";
     }
@@ -316,7 +316,7 @@ class Renderer {
 
   void block(const xmlNode* n, const std::string& name, std::vector<std::string>& out) {
     if (const int level = heading_level(name)) {
-      const std::string text = collapse_whitespace(inline_children(n));
+      const std::string text = collapse_spaces(inline_children(n));
       if (!text.empty()) out.push_back(std::string(static_cast<std::size_t>(level), '#') + " " + text);
       return;
     }
@@ -359,7 +359,7 @@ class Renderer {
       return;
     }
     if (name == "dt") {
-      const std::string t = collapse_whitespace(inline_children(n));
+      const std::string t = collapse_spaces(inline_children(n));
       if (!t.empty()) out.push_back("**" + t + "**");
       return;
     }
@@ -417,14 +417,14 @@ class Renderer {
           if (cell->type != XML_ELEMENT_NODE || place(cell) == Place::Outside) continue;
           const std::string cn = name_of(cell);
           if (cn != "td" && cn != "th") continue;
-          const std::string t = collapse_whitespace(inline_children(cell));
+          const std::string t = collapse_spaces(inline_children(cell));
           if (!t.empty()) cells.push_back(t);
         }
         if (!cells.empty()) lines.push_back("- " + join(cells, " | "));
       } else if (name == "thead" || name == "tbody" || name == "tfoot") {
         rows(c, lines);
       } else if (name == "caption") {
-        const std::string t = collapse_whitespace(inline_children(c));
+        const std::string t = collapse_spaces(inline_children(c));
         if (!t.empty()) lines.insert(lines.begin(), "**" + t + "**");
       }
     }
@@ -490,8 +490,8 @@ std::string anchor_of(const xmlNode* heading, int* from_section) {
   }
   // <a name="x"></a><h2>Title</h2>.
   for (const xmlNode* p = heading->prev; p; p = p->prev) {
-    if (p->type == XML_TEXT_NODE && collapse_whitespace(text_content(p)).empty()) continue;
-    if (p->type == XML_ELEMENT_NODE && name_of(p) == "a" && collapse_whitespace(text_content(p)).empty()) {
+    if (p->type == XML_TEXT_NODE && collapse_spaces(text_content(p)).empty()) continue;
+    if (p->type == XML_ELEMENT_NODE && name_of(p) == "a" && collapse_spaces(text_content(p)).empty()) {
       id = attr(p, "id");
       if (id.empty()) id = attr(p, "name");
       if (!id.empty()) return id;
@@ -570,16 +570,16 @@ HtmlPage read_html_page(std::string_view bytes) {
   if (!root) return page;
   page.parsed = true;
   if (const xmlNode* html = find_element(root, "html")) {
-    page.lang = collapse_whitespace(attr(html, "lang"));
-    if (page.lang.empty()) page.lang = collapse_whitespace(attr(html, "xml:lang"));
+    page.lang = collapse_spaces(attr(html, "lang"));
+    if (page.lang.empty()) page.lang = collapse_spaces(attr(html, "xml:lang"));
     page.lang_line = static_cast<int>(xmlGetLineNo(html));
   }
   if (const xmlNode* head = find_element(root, "head")) {
     for (const xmlNode* c = head->children; c; c = c->next) {
       if (c->type != XML_ELEMENT_NODE) continue;
-      if (name_of(c) == "title") page.title = collapse_whitespace(text_content(c));
+      if (name_of(c) == "title") page.title = collapse_spaces(text_content(c));
       if (name_of(c) == "meta" && !attr(c, "name").empty()) {
-        page.meta[lower(attr(c, "name"))] = collapse_whitespace(attr(c, "content"));
+        page.meta[lower(attr(c, "name"))] = collapse_spaces(attr(c, "content"));
       }
     }
   }
@@ -641,7 +641,7 @@ HtmlPage read_html_page(std::string_view bytes) {
     q.level = h.level;
     q.anchor = a.anchor;
     q.kb_id = a.kb_id;
-    q.title = collapse_whitespace(text_content(h.node));
+    q.title = collapse_spaces(text_content(h.node));
     q.line = line;
     q.column = columns[a.index];
     Renderer renderer(&order, h.last + 1, end);
@@ -652,7 +652,7 @@ HtmlPage read_html_page(std::string_view bytes) {
 }
 
 std::string html_to_markdown(std::string_view html) {
-  if (collapse_whitespace(html).empty()) return "";
+  if (collapse_spaces(html).empty()) return "";
   // A fragment is wrapped so libxml2 sees one body, whatever the fragment starts with.
   std::string wrapped = "<html><body>";
   wrapped += html;

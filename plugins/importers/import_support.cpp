@@ -98,7 +98,7 @@ PathInfo path_info(std::string_view relative_path) {
   return info;
 }
 
-std::string collapse_whitespace(std::string_view text) {
+std::string collapse_spaces(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool space = false;
@@ -118,7 +118,7 @@ std::string collapse_whitespace(std::string_view text) {
 }
 
 std::string summary_from_text(std::string_view plain_text, std::size_t max_bytes) {
-  const std::string text = collapse_whitespace(plain_text);
+  const std::string text = collapse_spaces(plain_text);
   if (text.size() <= max_bytes) return text;
   // The longest run of whole sentences that fits.
   std::size_t cut = 0;

@@ -38,7 +38,7 @@ PathInfo path_info(std::string_view relative_path);
 std::string summary_from_text(std::string_view plain_text, std::size_t max_bytes = 300);
 
 // Collapses runs of whitespace (ASCII and U+00A0) into one space and trims the ends.
-std::string collapse_whitespace(std::string_view text);
+std::string collapse_spaces(std::string_view text);
 
 // "2026-09-14T10:00:00Z" -> "2026-09-14"; nullopt unless the text starts with a valid date.
 std::optional<std::string> date_prefix(std::string_view text);

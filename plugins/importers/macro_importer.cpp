@@ -163,9 +163,9 @@ ImportResult MacroImporter::import(const std::string& path, std::string_view byt
           }
         }
       }
-      a.title = collapse_whitespace(a.title);
+      a.title = collapse_spaces(a.title);
       if (a.title.empty()) error(entry.Mark(), "title", "required field is missing");
-      if (collapse_whitespace(text).empty()) error(entry.Mark(), "text", "required field is missing");
+      if (collapse_spaces(text).empty()) error(entry.Mark(), "text", "required field is missing");
       if (a.lang.empty() && raw_lang.empty()) {
         if (path_lang.empty()) {
           error(entry.Mark(), "lang",

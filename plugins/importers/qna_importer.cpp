@@ -157,7 +157,7 @@ ImportResult QnaImporter::import(const std::string& path, std::string_view bytes
     }
     const DelimitedField* q = field(r, "question");
     const DelimitedField* a = field(r, "answer");
-    const std::string question = trim(collapse_whitespace(q->text));
+    const std::string question = trim(collapse_spaces(q->text));
     const std::string answer = trim(tsv ? unescape_tsv(a->text) : a->text);
     if (question.empty()) error(q->line, q->column, "question", "empty question");
     if (answer.empty()) error(a->line, a->column, "answer", "empty answer");
@@ -214,7 +214,7 @@ ImportResult QnaImporter::import(const std::string& path, std::string_view bytes
     } else if (const DelimitedField* qid = field(r, "qnaid"); qid && !trim(qid->text).empty()) {
       key = "qnaid:" + trim(qid->text);
     } else {
-      key = "answer:" + collapse_whitespace(answer);
+      key = "answer:" + collapse_spaces(answer);
     }
     auto [it, inserted] = by_key.emplace(key, groups.size());
     if (inserted) {
@@ -226,13 +226,13 @@ ImportResult QnaImporter::import(const std::string& path, std::string_view bytes
       groups.push_back(std::move(g));
     }
     Group& g = groups[it->second];
-    if (!inserted && collapse_whitespace(g.answer) != collapse_whitespace(answer)) {
+    if (!inserted && collapse_spaces(g.answer) != collapse_spaces(answer)) {
       error(a->line, a->column, "answer",
             "a different answer for the same item (line " + std::to_string(g.line) + " has another)");
       continue;
     }
     add_unique(g.questions, question);
-    if (!explicit_id.empty()) {
+    if (!explicit_id.empty() && g.id.empty()) {
       g.id = explicit_id;
       g.id_line = id_line;
       g.id_column = id_column;

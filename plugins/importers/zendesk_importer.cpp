@@ -204,7 +204,7 @@ ImportResult ZendeskImporter::import(const std::string& path, std::string_view b
     };
     const std::string zid = text("id", true);
     const std::string locale = text("locale", true);
-    const std::string title = collapse_whitespace(text("title", true));
+    const std::string title = collapse_spaces(text("title", true));
     const std::string body_html = text("body", false);
     if (!ok) continue;
 
@@ -265,7 +265,7 @@ ImportResult ZendeskImporter::import(const std::string& path, std::string_view b
     a.body_markdown = html_to_markdown(body_html);
     if (!a.body_markdown.empty()) a.body_markdown += "\n";
     const std::string plain = markdown_to_plain_text(a.body_markdown);
-    if (collapse_whitespace(plain).empty()) {
+    if (collapse_spaces(plain).empty()) {
       if (a.status == Status::Draft) {
         warning_at(where("body"), "body", "draft article " + zid + " has no text");
         continue;

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admin_routes.h"
 #include "answer_routes.h"
 #include "article.h"
 #include "channel_registry.h"
@@ -228,6 +229,7 @@ struct HttpServer::Impl {
     routes.get("/v1/search", [this](const auto& req, auto& res) { handle_search(req, res); });
     routes.get("/v1/suggest", [this](const auto& req, auto& res) { handle_suggest(req, res); });
     install_answer_routes(routes, config, kb, channels);
+    install_admin_routes(routes, config, kb);
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       request_start = Clock::now();

@@ -114,6 +114,7 @@ void apply(ServerConfig& c, const std::string& key, const std::string& value, co
   else if (key == "access_log") c.access_log = parse_bool(value, what);
   else if (key == "agent_token") c.agent_token = value;
   else if (key == "editor_token") c.editor_token = value;
+  else if (key == "content_dir") c.content_dir = value;
   else if (key == "channel_plugins") c.channel_plugins = split_commas(value);
   else if (key == "channel_thresholds") c.channel_thresholds = parse_thresholds(value, what);
   else if (key == "public_base_url") c.public_base_url = parse_base_url(value, what);
@@ -209,6 +210,7 @@ ServerConfig load_server_config(const std::vector<std::string>& args,
       {"KB_DEFAULT_LANGUAGES", "default_languages"},
       {"KB_AGENT_TOKEN", "agent_token"},
       {"KB_EDITOR_TOKEN", "editor_token"},
+      {"KB_CONTENT_DIR", "content_dir"},
       {"KB_ACCESS_LOG", "access_log"},
       {"KB_CHANNEL_PLUGINS", "channel_plugins"},
       {"KB_CHANNEL_THRESHOLDS", "channel_thresholds"},
@@ -220,7 +222,7 @@ ServerConfig load_server_config(const std::vector<std::string>& args,
 
   static const std::map<std::string, std::string> flag_names = {
       {"--kb", "kb"},         {"--host", "host"},       {"--port", "port"},
-      {"--threads", "threads"}, {"--default-languages", "default_languages"},
+      {"--threads", "threads"}, {"--content", "content_dir"}, {"--default-languages", "default_languages"},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];

@@ -28,6 +28,7 @@ struct ServerConfig {
   bool access_log = true;
   std::string agent_token;            // required for channel=agent; never logged
   std::string editor_token;           // required for editor endpoints; never logged
+  std::string content_dir;            // content folder POST /v1/admin/reindex builds from
   std::vector<std::string> channel_plugins;          // shared libraries with more channels
   std::map<std::string, double> channel_thresholds;  // confidence threshold per channel, 0..1
   std::string public_base_url;        // "https://help.example.com": makes answer links absolute

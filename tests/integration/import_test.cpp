@@ -1,0 +1,170 @@
+// Every channel's exports into one knowledge base, end to end: the Debian FAQ (DocBook HTML
+// from the debian-faq packages) laid out one folder per language, and incremental builds.
+#include <doctest/doctest.h>
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "process.h"
+#include "temp_dir.h"
+
+using nlohmann::json;
+using kb::test::run_command;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kFaq = "/usr/share/doc/debian/FAQ";
+
+// Copies the installed FAQ into content/<lang>/, keeping its symbolic links
+// (basic-defs.html -> basic-defs.en.html) so duplicates are seen as the loader sees them.
+std::vector<std::string> lay_out_faq(const fs::path& content) {
+  std::vector<std::string> langs;
+  auto copy_html = [&](const fs::path& from, const std::string& lang) {
+    fs::create_directories(content / lang);
+    for (const auto& e : fs::directory_iterator(from)) {
+      if (e.path().extension() != ".html") continue;
+      fs::copy(e.path(), content / lang / e.path().filename(), fs::copy_options::copy_symlinks);
+    }
+    langs.push_back(lang);
+  };
+  copy_html(kFaq, "en");
+  for (const char* lang : {"de", "fr", "it", "zh-cn"}) {
+    if (fs::is_directory(kFaq / lang)) copy_html(kFaq / lang, lang);
+  }
+  return langs;
+}
+
+json get_json(httplib::Client& client, const std::string& path) {
+  auto res = client.Get(path);
+  REQUIRE(res);
+  INFO(path << " -> " << res->status << " " << res->body);
+  REQUIRE(res->status == 200);
+  return json::parse(res->body);
+}
+
+std::string incremental_line(const std::string& out) {
+  std::smatch m;
+  static const std::regex line("incremental: ([0-9]+) of ([0-9]+) files parsed, ([0-9]+) documents written");
+  return std::regex_search(out, m, line) ? m[1].str() + "/" + m[2].str() + "/" + m[3].str() : "";
+}
+
+}  // namespace
+
+TEST_CASE("the Debian FAQ, one folder per language, imports with its translations linked") {
+  REQUIRE_MESSAGE(fs::is_directory(kFaq / "de"), "install debian-faq and debian-faq-de (tools/setup.sh)");
+  kb::test::TempDir dir;
+  const auto langs = lay_out_faq(dir / "content");
+  CHECK(langs.size() >= 2);
+  CHECK(fs::is_symlink(dir / "content/en/basic-defs.html"));
+
+  const auto v = run_command({kb::test::kb_index_path(), "validate", "--json", "--content", (dir / "content").string()});
+  INFO(v.err);
+  CHECK(v.exit_code == 0);
+  const auto validation = json::parse(v.out);
+  CHECK(validation["errors"] == 0);
+  CHECK(validation["articles"].get<int>() > 100 * static_cast<int>(langs.size()));
+
+  const auto b = run_command({kb::test::kb_index_path(), "build", "--content", (dir / "content").string(), "--out",
+                              (dir / "kb").string()});
+  INFO(b.err);
+  REQUIRE(b.exit_code == 0);
+  kb::test::ServerProcess server(dir / "kb");
+  httplib::Client client("127.0.0.1", server.port());
+
+  // The FAQ's first question, in English and German: one knowledge item.
+  auto en = get_json(client, "/v1/articles/basic-defs.whatisfaq?lang=en&channel=json");
+  CHECK(en["title"] == "What is this FAQ?");
+  CHECK(en["lang"] == "en");
+  auto de = get_json(client, "/v1/articles/basic-defs.whatisfaq?lang=de&channel=json");
+  CHECK(de["title"] == "Was ist diese FAQ?");
+  CHECK(de["lang"] == "de");
+  for (const auto& lang : langs) {
+    auto a = get_json(client, "/v1/articles/basic-defs.whatisdebian?lang=" + lang + "&channel=json");
+    CHECK(a["lang"] == lang);
+    CHECK(a["id"] == "basic-defs.whatisdebian");
+  }
+  // Bodies are Markdown without the page's navigation.
+  const std::string body = en["body_markdown"].get<std::string>();
+  CHECK(body.find("This document gives frequently asked questions") != std::string::npos);
+  CHECK(body.find("Prev") == std::string::npos);
+
+  // A search finds a known question, and its translations collapse into one result.
+  auto s = get_json(client, "/v1/search?q=how+does+one+pronounce+Debian&lang=en");
+  REQUIRE(s["results"].size() > 0);
+  CHECK(s["results"][0]["id"] == "basic-defs.pronunciation");
+  auto sde = get_json(client, "/v1/search?q=Debian+aussprechen&lang=de");
+  REQUIRE(sde["results"].size() > 0);
+  CHECK(sde["results"][0]["id"] == "basic-defs.pronunciation");
+
+  // The whole FAQ is translated: no translation is reported missing for German.
+  const auto r = run_command({kb::test::kb_index_path(), "report", "--json", "--content", (dir / "content").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto report = json::parse(r.out);
+  CHECK(report["languages"].size() == langs.size());
+  CHECK(report["items"].get<int>() > 100);
+}
+
+TEST_CASE("incremental builds parse only changed files and give the same base as a full build") {
+  kb::test::TempDir dir;
+  kb::test::copy_tree(std::string(KB_FIXTURES) + "/import", dir / "content");
+  // copy_tree follows links: make the fixture's symlinked duplicate a link again.
+  std::filesystem::remove(dir / "content/help-center/en/billing-copy.html");
+  std::filesystem::create_symlink("billing.html", dir / "content/help-center/en/billing-copy.html");
+  const std::string content = (dir / "content").string();
+  auto build = [&](const std::string& kb, bool full = false) {
+    std::vector<std::string> argv = {kb::test::kb_index_path(), "build", "--content", content, "--out", kb};
+    if (full) argv.push_back("--full");
+    auto r = run_command(argv);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  };
+  const std::string kb = (dir / "kb").string();
+  const std::string first = build(kb);
+  CHECK(incremental_line(first).empty());  // no live generation yet: a full build
+  CHECK(fs::exists(dir / "kb/gen-000001/kb-manifest.json"));
+
+  // Nothing changed: nothing parsed, nothing analysed.
+  CHECK(incremental_line(build(kb)) == "0/10/0");
+
+  // One page changed: that file only; its two items are analysed again.
+  {
+    std::string page = kb::test::read_file(dir / "content/help-center/de/billing.html");
+    page.replace(page.find("Lastschrift"), 11, "Zebrakarte");
+    dir.write("content/help-center/de/billing.html", page);
+  }
+  const std::string changed = build(kb);
+  CHECK(incremental_line(changed) == "1/10/2");
+  // A change to an item with variants in other files parses those files too.
+  {
+    std::string md = kb::test::read_file(dir / "content/articles/en/reset-password.md");
+    md.replace(md.find("within 24 hours"), 15, "within one day");
+    dir.write("content/articles/en/reset-password.md", md);
+  }
+  CHECK(incremental_line(build(kb)) == "3/10/1");
+  // A removed file's items leave the base.
+  fs::remove(dir / "content/chatbot/de/faq.csv");
+  const std::string removed = build(kb);
+  CHECK(incremental_line(removed) == "0/9/0");
+
+  // The same counts as a full build of the same content.
+  const std::string full = build((dir / "kb-full").string(), true);
+  auto counts = [](const std::string& out) { return out.substr(out.find(':'), out.find('\n') - out.find(':')); };
+  CHECK(counts(removed) == counts(full));
+
+  kb::test::ServerProcess server(dir / "kb");
+  httplib::Client client("127.0.0.1", server.port());
+  auto s = get_json(client, "/v1/search?q=Zebrakarte&lang=de");
+  REQUIRE(s["results"].size() == 1);
+  CHECK(s["results"][0]["id"] == "billing.payment-methods");
+  auto gone = get_json(client, "/v1/search?q=Wochenende&lang=de&prefix=false");
+  CHECK(gone["results"].size() == 0);
+  auto reset = get_json(client, "/v1/search?q=within+one+day&lang=en&prefix=false");
+  REQUIRE(reset["results"].size() > 0);
+  CHECK(reset["results"][0]["id"] == "reset-password");
+}
