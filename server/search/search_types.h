@@ -41,6 +41,7 @@ struct SearchResponse {
   std::string requested_lang;      // normalised request language, "" if detected
   std::string served_lang;         // language of the results ("" when there are none)
   bool fallback = false;           // served in another language than requested
+  bool all_languages = false;      // no language was known: every language was searched
   std::string index_version;       // generation name
   std::string did_you_mean;        // the query with typos corrected, "" when none were found
   // facet name ("category", "tag", "product", "channel") -> value -> matching items

@@ -7,6 +7,8 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
@@ -301,6 +303,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       Xapian::Query q(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
       run(Xapian::Query(Xapian::Query::OP_FILTER, q, filter), first, request.per_page, request.facets, attempt);
       finish(attempt, "");
+      response.all_languages = true;
       return response;
     }
 
@@ -429,6 +432,18 @@ AnswerLookup Searcher::answer(const SearchRequest& request) {
   whole.prefix = false;
   whole.facets = false;
   out.search = search(whole);
+  if (out.search.all_languages && !out.search.hits.empty()) {
+    // Relevance percentages of a query over every language are diluted by the languages
+    // that did not match: ask again in the language of the best match, so the confidence
+    // means the same as with an explicit lang.
+    whole.lang = out.search.hits.front().lang;
+    SearchResponse focused = search(whole);
+    if (!focused.hits.empty()) {
+      focused.requested_lang.clear();
+      focused.fallback = false;
+      out.search = std::move(focused);
+    }
+  }
   if (out.search.hits.empty()) return out;
   const SearchHit& top = out.search.hits.front();
   ArticleRequest ar;
@@ -439,9 +454,48 @@ AnswerLookup Searcher::answer(const SearchRequest& request) {
   out.best = article(ar);
   if (out.best) {
     out.best->fallback = out.search.fallback;
-    out.confidence = top.percent / 100.0;
+    out.confidence = confidence(whole.query, top);
   }
   return out;
+}
+
+double Searcher::confidence(const std::string& query, const SearchHit& top) {
+  // How much of the question the best article answers: the share of the query's content
+  // words (weighted by rarity) it contains anywhere, squared so a half-matched question
+  // ("what is the meaning of life" -> an article that only says "meaning") stays well below
+  // every bot threshold, times how many of them are in its title or alternate questions.
+  Analyzer& an = analyzer(top.lang);
+  QueryBuilder& qb = builder(top.lang);
+  const Xapian::docid did = [&]() -> Xapian::docid {
+    const std::string q = schema::term(schema::kUniqueId, top.id + "@" + top.lang);
+    auto p = db_.postlist_begin(q);
+    return p == db_.postlist_end(q) ? 0 : *p;
+  }();
+  if (did == 0) return 0;
+  std::set<std::string> doc_terms;
+  const std::string z(schema::kStemmed);
+  for (auto t = db_.termlist_begin(did); t != db_.termlist_end(did); ++t) {
+    const std::string term = *t;
+    if (term.compare(0, z.size(), z) == 0) doc_terms.insert(term);
+  }
+  const double docs = std::max<double>(1, db_.get_doccount());
+  double total = 0, present = 0, strong = 0;
+  std::set<std::string> seen;
+  for (const auto& t : an.tokenize(query, AnalysisMode::Query)) {
+    if (t.kind == TokenKind::Compound || (t.kind == TokenKind::Word && qb.is_stopword(t))) continue;
+    const std::string stem = an.stem(t);
+    if (!seen.insert(stem).second) continue;
+    const double idf = std::log(1.0 + docs / (1.0 + db_.get_termfreq(z + stem)));
+    total += idf;
+    if (doc_terms.count(z + stem)) present += idf;
+    if (doc_terms.count(z + std::string(schema::kTitle) + stem) ||
+        doc_terms.count(z + std::string(schema::kQuestions) + stem)) {
+      strong += idf;
+    }
+  }
+  if (total <= 0) return 0;
+  const double coverage = present / total;
+  return coverage * coverage * (0.6 + 0.4 * (strong / total));
 }
 
 SuggestResponse Searcher::suggest(const SuggestRequest& request) {

@@ -64,6 +64,7 @@ class Searcher {
   void run(const Xapian::Query& query, int first, int count, bool facets, Attempt& attempt);
   std::string detect_language(const SearchRequest& request);
   std::string url_for(const std::string& id, const std::string& lang) const;
+  double confidence(const std::string& query, const SearchHit& top);
   std::optional<StoredArticle> fetch(const std::string& id, const std::string& lang,
                                      const std::string& channel, bool include_internal);
 
