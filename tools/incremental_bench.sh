@@ -19,12 +19,12 @@ for i in range(n):
     body = " ".join(random.choice(words) for _ in range(120))
     with open(os.path.join(lang_dir, f"item-{i}.md"), "w") as f:
         f.write(f"---\nid: item-{i}\nlang: en\ntitle: Question {i} about {random.choice(words)}\n"
-                f"summary: Answer {i}: {random.choice(words)} {random.choice(words)}.\ncategory: c{i % 20}\n---\n{body}\n")
+                f"summary: \"Answer {i}, {random.choice(words)} {random.choice(words)}.\"\ncategory: c{i % 20}\n---\n{body}\n")
 PY
 kb="$work/kb"
 t() { local s e; s=$(date +%s.%N); "$@" >"$work/out" 2>&1; e=$(date +%s.%N); python3 -c "print(f'{$e-$s:.2f}')"; }
 echo "articles: $n"
-echo "full build (s): $(t "$kb_index" build --quiet --content "$work/content" --out "$kb")"
+echo "full build (s): $(t "$kb_index" build --content "$work/content" --out "$kb")"; tail -1 "$work/out"
 echo "unchanged rebuild (s): $(t "$kb_index" build --content "$work/content" --out "$kb")"; tail -1 "$work/out"
 sed -i 's/^title: Question 42 /title: Changed question 42 /' "$work/content/articles/en/000/item-42.md"
 echo "one article changed (s): $(t "$kb_index" build --content "$work/content" --out "$kb")"; tail -1 "$work/out"
