@@ -115,22 +115,20 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
   doc.add_value(schema::kSlotItem, a.id);
   doc.add_value(schema::kSlotLang, a.lang);
   doc.add_value(schema::kSlotUpdated, a.updated);
-  auto joined = [&analyzer](const std::vector<std::string>& values) {
-    std::string out;
-    for (const auto& v : values) {
-      if (!out.empty()) out.push_back(schema::kFacetSeparator);
-      out += analyzer.fold(v);
-    }
-    return out;
+  std::string facets;
+  auto facet = [&facets](char kind, const std::string& value) {
+    if (value.empty()) return;
+    if (!facets.empty()) facets.push_back(schema::kFacetSeparator);
+    facets.push_back(kind);
+    facets += value;
   };
-  doc.add_value(schema::kSlotCategory, analyzer.fold(a.category));
-  doc.add_value(schema::kSlotTags, joined(a.tags));
-  doc.add_value(schema::kSlotProducts, joined(a.products));
-  std::vector<std::string> channels;
+  facet('c', analyzer.fold(a.category));
+  for (const auto& t : a.tags) facet('t', analyzer.fold(t));
+  for (const auto& p : a.products) facet('p', analyzer.fold(p));
   for (const auto& channel : known_channels()) {
-    if (visible_on_channel(a, channel)) channels.push_back(channel);
+    if (visible_on_channel(a, channel)) facet('h', channel);
   }
-  doc.add_value(schema::kSlotChannels, joined(channels));
+  doc.add_value(schema::kSlotFacets, facets);
 
   nlohmann::json data = {
       {"id", a.id},

@@ -32,11 +32,9 @@ inline constexpr std::string_view kSummary = "XA";
 inline constexpr Xapian::valueno kSlotItem = 0;     // knowledge item id (collapse key)
 inline constexpr Xapian::valueno kSlotLang = 1;     // language tag
 inline constexpr Xapian::valueno kSlotUpdated = 2;  // YYYY-MM-DD
-// Facet slots: case-folded values joined by kFacetSeparator.
-inline constexpr Xapian::valueno kSlotCategory = 3;
-inline constexpr Xapian::valueno kSlotTags = 4;
-inline constexpr Xapian::valueno kSlotProducts = 5;
-inline constexpr Xapian::valueno kSlotChannels = 6;
+// Facets: one slot, so counting reads one value per document. Entries "<facet letter><value>"
+// (c category, t tag, p product, h channel; values case-folded) joined by kFacetSeparator.
+inline constexpr Xapian::valueno kSlotFacets = 3;
 inline constexpr char kFacetSeparator = '\x1f';
 
 // Metadata keys of a generation.

@@ -80,30 +80,34 @@ std::string detect_with_cld2(const std::string& text, const std::set<std::string
   return available.count(primary) ? primary : "";
 }
 
-constexpr int kFacetDepth = 1000;
+constexpr int kFacetDepth = 500;
 
 // Counts facet values of the documents the match looks at.
 class FacetSpy : public Xapian::MatchSpy {
  public:
   void operator()(const Xapian::Document& doc, double) override {
-    add("category", doc.get_value(schema::kSlotCategory));
-    add("tag", doc.get_value(schema::kSlotTags));
-    add("product", doc.get_value(schema::kSlotProducts));
-    add("channel", doc.get_value(schema::kSlotChannels));
-  }
-  std::map<std::string, std::map<std::string, std::uint64_t>> counts() const { return counts_; }
-
- private:
-  void add(const char* facet, const std::string& joined) {
-    auto& bucket = counts_[facet];
+    const std::string joined = doc.get_value(schema::kSlotFacets);
     std::size_t start = 0;
     while (start < joined.size()) {
       auto end = joined.find(schema::kFacetSeparator, start);
       if (end == std::string::npos) end = joined.size();
-      if (end > start) ++bucket[joined.substr(start, end - start)];
+      if (end > start + 1) {
+        const char* facet = nullptr;
+        switch (joined[start]) {
+          case 'c': facet = "category"; break;
+          case 't': facet = "tag"; break;
+          case 'p': facet = "product"; break;
+          case 'h': facet = "channel"; break;
+          default: break;
+        }
+        if (facet) ++counts_[facet][joined.substr(start + 1, end - start - 1)];
+      }
       start = end + 1;
     }
   }
+  std::map<std::string, std::map<std::string, std::uint64_t>> counts() const { return counts_; }
+
+ private:
   std::map<std::string, std::map<std::string, std::uint64_t>> counts_;
 };
 

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Benchmarks kb-server against SQLite FTS5 and Groonga on the same corpus and queries, and
+# prints one table with each figure and the ratios (docs/performance.md).
+#   tools/bench/run.sh [RECORDS]          default 100000
+# Environment: KB_BENCH_DURATION (s per wrk run, default 20), KB_BENCH_CONNECTIONS (16),
+# KB_BENCH_DIR (work folder, default var/bench).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+records="${1:-100000}"
+duration="${KB_BENCH_DURATION:-20}"
+conns="${KB_BENCH_CONNECTIONS:-16}"
+work="${KB_BENCH_DIR:-var/bench}"
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+
+bash tools/setup.sh
+need=()
+for p in groonga-bin wrk time; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if ((${#need[@]})); then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2 || { $SUDO apt-get update >&2; $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2; }
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" --target kb-index kb-server kb-bench-corpus kb-bench-fts5 kb-bench-search >/dev/null
+
+bin=build
+corpus="$work/corpus-$records"
+queries="$work/queries-$records"
+if [[ ! -d "$corpus" ]]; then
+  "$bin/tools/kb-bench-corpus" --records "$records" --queries 100000 --out "$corpus" --query-out "$queries"
+fi
+
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+timed() {  # timed LABEL CMD... -> prints "seconds peak_mb"
+  local out; out="$(mktemp)"
+  /usr/bin/time -f "%e %M" -o "$out" "${@:2}" >/dev/null 2>"$work/$1.log"
+  awk '{printf "%s %.0f\n", $1, $2/1024}' "$out"; rm -f "$out"
+}
+
+echo "== indexing $records records" >&2
+rm -rf "$work/kb" "$work/fts5.db" "$work/groonga"
+read -r kb_s kb_mb < <(timed kb-index "$bin/indexer/kb-index" build --content "$corpus" --out "$work/kb" --quiet)
+kb_disk=$(du -sm "$work/kb" | cut -f1)
+read -r fts_s fts_mb < <(timed fts5-load "$bin/tools/kb-bench-fts5" --corpus "$corpus" --db "$work/fts5.db")
+fts_disk=$(du -sm "$work/fts5.db" | cut -f1)
+"$bin/tools/kb-bench-fts5" --corpus "$corpus" --groonga-json "$work/groonga.json"
+mkdir -p "$work/groonga"
+cat > "$work/groonga-schema.grn" <<'GRN'
+table_create Articles TABLE_HASH_KEY ShortText
+column_create Articles lang COLUMN_SCALAR ShortText
+column_create Articles title COLUMN_SCALAR Text
+column_create Articles body COLUMN_SCALAR Text
+table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram --normalizer NormalizerAuto
+column_create Terms idx COLUMN_INDEX|WITH_POSITION|WITH_SECTION Articles title,body
+table_create Langs TABLE_HASH_KEY ShortText
+column_create Langs idx COLUMN_INDEX Articles lang
+GRN
+groonga -n "$work/groonga/db" < "$work/groonga-schema.grn" >/dev/null
+{ echo "load --table Articles"; cat "$work/groonga.json"; } > "$work/groonga-load.grn"
+read -r gr_s gr_mb < <(timed groonga-load sh -c "groonga '$work/groonga/db' < '$work/groonga-load.grn'")
+gr_disk=$(du -sm "$work/groonga" | cut -f1)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 200); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
+
+cfg_nocache="$work/kb-nocache.yaml"
+printf 'cache_entries: 0\naccess_log: false\nmax_queued_connections: 100000\n' > "$cfg_nocache"
+cfg_cache="$work/kb-cache.yaml"
+printf 'access_log: false\nmax_queued_connections: 100000\n' > "$cfg_cache"
+
+kb_port=$(free_port)
+"$bin/server/kb-server" --kb "$work/kb" --port "$kb_port" --config "$cfg_nocache" > "$work/kb-server.out" 2>&1 &
+pids+=($!); kb_pid=$!
+fts_out="$work/fts5.out"
+"$bin/tools/kb-bench-fts5" --db "$work/fts5.db" --serve > "$fts_out" 2>&1 &
+pids+=($!)
+gr_port=$(free_port)
+groonga -s --protocol http --bind-address 127.0.0.1 -p "$gr_port" "$work/groonga/db" > "$work/groonga.out" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$kb_port/health"
+for _ in $(seq 1 100); do grep -q listening "$fts_out" && break; sleep 0.1; done
+fts_port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$fts_out" | grep -o '[0-9]*$')
+wait_http "http://127.0.0.1:$gr_port/d/status"
+rss_before=$(ps -o rss= -p "$kb_pid")
+
+run_wrk() {  # run_wrk NAME PORT TEMPLATE QUERYFILE -> "rps p50 p99 errors non2xx"
+  local out="$work/wrk-$1.txt"
+  KB_BENCH_QUERY_FILE="$4" KB_BENCH_TEMPLATE="$3" \
+    wrk -t 4 -c "$conns" -d "${duration}s" --latency -s tools/bench/queries.lua "http://127.0.0.1:$2" > "$out" 2>&1
+  local rps p50 p99 err non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p50=$(awk '/^ +50%/ {print $2}' "$out")
+  p99=$(awk '/^ +99%/ {print $2}' "$out")
+  err=$(awk '/Socket errors/ {s=0; for(i=1;i<=NF;i++) if ($i ~ /^[0-9]+,?$/) s+=$i; print s}' "$out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$out")
+  echo "${rps:-0} ${p50:-?} ${p99:-?} ${err:-0} ${non2xx:-0}"
+}
+
+unique="$queries/unique.tsv"
+zipf="$queries/zipf.tsv"
+echo "== HTTP: $conns connections, ${duration}s per run" >&2
+read -r h_rps h_p50 h_p99 h_err h_n < <(run_wrk kb-health "$kb_port" "/health" "$unique")
+read -r k_rps k_p50 k_p99 k_err k_n < <(run_wrk kb-unique "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&facets=false" "$unique")
+read -r f_rps f_p50 f_p99 f_err f_n < <(run_wrk fts5-and "$fts_port" "/search?q={q}&lang={lang}&mode=and" "$unique")
+read -r fo_rps fo_p50 fo_p99 fo_err fo_n < <(run_wrk fts5-or "$fts_port" "/search?q={q}&lang={lang}&mode=or" "$unique")
+read -r g_rps g_p50 g_p99 g_err g_n < <(run_wrk groonga "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={q}&filter=lang%3D%3D%22{lang}%22&output_columns=_key,title&limit=10" "$unique")
+rss_after=$(ps -o rss= -p "$kb_pid")
+kill "$kb_pid"; wait "$kb_pid" 2>/dev/null || true
+"$bin/server/kb-server" --kb "$work/kb" --port "$kb_port" --config "$cfg_cache" > "$work/kb-server-cache.out" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$kb_port/health"
+read -r z_rps z_p50 z_p99 z_err z_n < <(run_wrk kb-zipf "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&facets=false" "$zipf")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+faster_peer=$(awk -v a="$f_rps" -v b="$g_rps" -v c="$fo_rps" 'BEGIN { m=a; if (b>m) m=b; if (c>m) m=c; print m }')
+
+cat <<TABLE
+
+records: $records   connections: $conns   duration: ${duration}s per run   cores: $(nproc)
+(kb-server: unique queries with its result cache off; zipf mix with the cache on)
+
+| system | index s | records/s | peak MB | disk MB |
+|---|---|---|---|---|
+| kb-index | $kb_s | $(awk -v r="$records" -v s="$kb_s" 'BEGIN{printf "%.0f", r/s}') | $kb_mb | $kb_disk |
+| SQLite FTS5 | $fts_s | $(awk -v r="$records" -v s="$fts_s" 'BEGIN{printf "%.0f", r/s}') | $fts_mb | $fts_disk |
+| Groonga | $gr_s | $(awk -v r="$records" -v s="$gr_s" 'BEGIN{printf "%.0f", r/s}') | $gr_mb | $gr_disk |
+
+| HTTP run | requests/s | p50 | p99 | socket errors | non-2xx |
+|---|---|---|---|---|---|
+| kb-server /health (ceiling) | $h_rps | $h_p50 | $h_p99 | $h_err | $h_n |
+| kb-server unique queries | $k_rps | $k_p50 | $k_p99 | $k_err | $k_n |
+| kb-server Zipf mix (cache) | $z_rps | $z_p50 | $z_p99 | $z_err | $z_n |
+| SQLite FTS5 AND | $f_rps | $f_p50 | $f_p99 | $f_err | $f_n |
+| SQLite FTS5 OR | $fo_rps | $fo_p50 | $fo_p99 | $fo_err | $fo_n |
+| Groonga | $g_rps | $g_p50 | $g_p99 | $g_err | $g_n |
+
+ratios: kb unique / faster peer = $(ratio "$k_rps" "$faster_peer");  kb unique / health ceiling = $(ratio "$k_rps" "$h_rps");
+        kb index speed / Groonga load = $(ratio "$gr_s" "$kb_s");  kb-server RSS: $((rss_before / 1024)) MB at start, $((rss_after / 1024)) MB after the unique run
+TABLE
