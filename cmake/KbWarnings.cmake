@@ -10,7 +10,15 @@ function(kb_set_warnings target)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
   if(KB_SANITIZE)
-    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
-    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    # Every UBSan finding stops the program (as ASan's do): a test cannot pass with one.
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize-recover=all
+                                             -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize-recover=all)
+  endif()
+  if(KB_FUZZ)
+    # Coverage instrumentation for libFuzzer in every target, so the libraries the fuzz
+    # targets call guide the fuzzer; only the fuzz targets link libFuzzer itself (tests/fuzz).
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+    target_link_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
   endif()
 endfunction()

@@ -553,8 +553,10 @@ void collect_headings(const xmlNode* n, const Order& order, std::vector<HeadingR
   for (; n; n = n->next) {
     if (n->type != XML_ELEMENT_NODE || skipped(n)) continue;
     if (const int level = heading_level(name_of(n))) {
-      const Span s = order.at(n);
-      out.push_back({n, level, s.first, s.last});
+      // libxml2 can leave elements beside the root ("<!DOCTYPE>B<h1"); only the root's
+      // subtree is numbered and rendered.
+      const auto s = order.find(n);
+      if (s != order.end()) out.push_back({n, level, s->second.first, s->second.last});
       continue;
     }
     collect_headings(n->children, order, out);

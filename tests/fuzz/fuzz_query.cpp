@@ -1,0 +1,142 @@
+// libFuzzer target: the query path. A small knowledge base is built once, at start-up, from
+// tests/fixtures/content with the real kb-index code (build_knowledge_base) into a temporary
+// folder; every input is then a request: the query string with its language, paging,
+// filters and Accept-Language, through KnowledgeBase::search, suggest, answer and article
+// (QueryBuilder, typo correction, prefixes, facets, snippets, language detection).
+//
+// Input: byte 0 holds flags (language, prefix, facets, agent visibility, page); the rest is
+// "query\nAccept-Language\nfilter", each part optional. Only kb::InvalidArgument may be
+// thrown (a bad request); public requests never see internal content.
+#include <stdlib.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "build_pipeline.h"
+#include "builtin_importers.h"
+#include "errors.h"
+#include "http_support.h"
+#include "knowledge_base.h"
+#include "language.h"
+#include "utf8.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void check(bool ok) {
+  if (!ok) std::abort();  // a broken contract is a finding, like a crash
+}
+
+fs::path kb_dir;
+std::unique_ptr<kb::search::KnowledgeBase> knowledge_base;
+
+std::string_view next_part(std::string_view& rest) {
+  const auto nl = rest.find('\n');
+  const std::string_view part = rest.substr(0, nl);
+  rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+  return part;
+}
+
+bool leaks_internal(const std::string& text) {
+  return text.find("FIXTURE-CANARY") != std::string::npos ||
+         text.find("internal-retention") != std::string::npos;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  std::string pattern = (fs::temp_directory_path() / "kb-fuzz-query-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) std::abort();
+  kb_dir = fs::path(pattern) / "kb";
+  const kb::plugins::ImporterRegistry registry;
+  kb::BuildOptions options;
+  options.incremental = false;
+  const kb::BuildResult built =
+      kb::build_knowledge_base(fs::path(KB_FIXTURES) / "content", kb_dir, registry.importers(), options);
+  check(built.published);
+  knowledge_base = std::make_unique<kb::search::KnowledgeBase>(kb_dir, kb::search::SearchSettings{});
+  std::atexit([] {
+    knowledge_base.reset();
+    std::error_code ec;
+    fs::remove_all(kb_dir.parent_path(), ec);
+  });
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const std::array<const char*, 8> languages = {"", "en", "de", "ja", "fr", "th", "es", "zh-hant"};
+  if (size == 0) return 0;
+  const std::uint8_t flags = data[0];
+  std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
+  // The HTTP layer answers 400 invalid_utf8 before any of this runs.
+  if (kb::find_invalid_utf8(rest)) return 0;
+  const std::string query(next_part(rest));
+  const std::string accept_language(next_part(rest));
+  const std::string filter(next_part(rest));
+
+  kb::search::SearchRequest sr;
+  sr.query = query;
+  sr.lang = languages[flags & 7];
+  sr.preferred = kb::server::parse_accept_language(accept_language);
+  for (const auto& tag : sr.preferred) check(kb::normalise_language_tag(tag).has_value());
+  sr.prefix = flags & 8;
+  sr.facets = flags & 16;
+  sr.include_internal = flags & 32;
+  if (sr.include_internal) sr.channel = "agent";
+  sr.page = 1 + (flags >> 6);
+  sr.per_page = 5;
+  if (!filter.empty()) ((flags & 64) ? sr.tag : sr.category) = filter;
+
+  try {
+    const kb::search::SearchResponse r = knowledge_base->search(sr);
+    for (const auto& hit : r.hits) {
+      check(!kb::find_invalid_utf8(hit.snippet) && !kb::find_invalid_utf8(hit.title));
+      if (!sr.include_internal) check(!leaks_internal(hit.id) && !leaks_internal(hit.snippet));
+    }
+    if (!sr.include_internal) check(!leaks_internal(r.did_you_mean));
+  } catch (const kb::InvalidArgument&) {
+    // A bad request (query too long, ...): the HTTP layer answers 400.
+  }
+
+  try {
+    kb::search::SuggestRequest su;
+    su.query = query;
+    su.lang = sr.lang;
+    su.preferred = sr.preferred;
+    su.channel = sr.channel;
+    su.include_internal = sr.include_internal;
+    const kb::search::SuggestResponse r = knowledge_base->suggest(su);
+    for (const auto& s : r.suggestions) {
+      check(!kb::find_invalid_utf8(s.highlighted));
+      if (!sr.include_internal) check(!leaks_internal(s.id) && !leaks_internal(s.text));
+    }
+  } catch (const kb::InvalidArgument&) {
+  }
+
+  try {
+    const kb::search::AnswerLookup a = knowledge_base->answer(sr);
+    if (a.best && !sr.include_internal) check(a.best->article.audience != "internal");
+  } catch (const kb::InvalidArgument&) {
+  }
+
+  try {
+    kb::search::ArticleRequest ar;
+    ar.id = query;
+    ar.lang = sr.lang;
+    ar.preferred = sr.preferred;
+    ar.channel = sr.channel;
+    ar.include_internal = sr.include_internal;
+    if (const auto found = knowledge_base->article(ar); found && !sr.include_internal) {
+      check(found->article.audience != "internal");
+    }
+  } catch (const kb::InvalidArgument&) {
+  }
+  return 0;
+}
