@@ -25,6 +25,8 @@
 #include "http_support.h"
 #include "knowledge_base.h"
 #include "language.h"
+#include "listener.h"
+#include "rate_limiter.h"
 #include "utf8.h"
 
 namespace kb::server {
@@ -42,7 +44,13 @@ std::string iso_now() {
   return buf;
 }
 
-thread_local Clock::time_point request_start;
+// The access log prints the method only when it is one (a malformed request line may hold
+// anything, and the log must stay one line per request).
+std::string loggable_method(const std::string& method) {
+  const bool word = !method.empty() && method.size() <= 16 &&
+                    std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return word ? method : "-";
+}
 
 // httplib's ThreadPool with a count of connections still waiting for a worker, so requests
 // can be shed (503) when the queue grows instead of waiting for ever.
@@ -63,15 +71,6 @@ class CountingPool : public httplib::TaskQueue {
   std::atomic<int>& waiting_;
 };
 
-// httplib's listen backlog is compiled in (5); raise it on the bound socket.
-class Listener : public httplib::Server {
- public:
-  void set_backlog(int backlog) {
-    const auto sock = svr_sock_.load();
-    if (sock != INVALID_SOCKET) ::listen(sock, backlog);
-  }
-};
-
 }  // namespace
 
 struct HttpServer::Impl {
@@ -84,6 +83,25 @@ struct HttpServer::Impl {
   Listener http;
   RouteTable routes{http};
   std::atomic<int> waiting_connections{0};
+  RateLimiter rate_limiter{config.rate_limit_per_s, static_cast<double>(config.rate_limit_burst)};
+
+  // Requests with a valid agent or editor token are not rate limited (agents share an
+  // office address); everything else but /health is, token guesses included.
+  bool rate_limited(const httplib::Request& req, httplib::Response& res) {
+    if (!rate_limiter.enabled() || req.path == "/health") return false;
+    if (const std::string token = bearer_token(req); !token.empty()) {
+      if ((!config.agent_token.empty() && tokens_equal(token, config.agent_token)) ||
+          (!config.editor_token.empty() && tokens_equal(token, config.editor_token))) {
+        return false;
+      }
+    }
+    const RateLimiter::Decision d = rate_limiter.take(req.remote_addr);
+    if (d.allowed) return false;
+    res.set_header("Retry-After", std::to_string(d.retry_after_s));
+    write_error(res, "rate_limited",
+                "too many requests from your address; retry in " + std::to_string(d.retry_after_s) + " s");
+    return true;
+  }
 
   void authorise_agent(const httplib::Request& req) const {
     const std::string token = bearer_token(req);
@@ -232,7 +250,6 @@ struct HttpServer::Impl {
     install_admin_routes(routes, config, kb);
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      request_start = Clock::now();
       // Shed load while too many connections wait for a worker: a fast 503 now beats a
       // timeout later. /health stays answered for load balancers.
       if (waiting_connections.load(std::memory_order_relaxed) > config.max_queued_connections &&
@@ -242,6 +259,7 @@ struct HttpServer::Impl {
         write_error(res, "overloaded", "the server is overloaded; retry in a second");
         return httplib::Server::HandlerResponse::Handled;
       }
+      if (rate_limited(req, res)) return httplib::Server::HandlerResponse::Handled;
       if (find_invalid_utf8(req.path)) {
         write_error(res, "invalid_utf8", "the path is not valid UTF-8");
         return httplib::Server::HandlerResponse::Handled;
@@ -270,7 +288,16 @@ struct HttpServer::Impl {
       } else if (res.status == 400) {
         message = "malformed request";
       }
-      write_error(res, code, message, res.status);
+      // httplib's 400 when the listener cut the reading of the request short (it then
+      // closes the connection).
+      if (res.status == 400 && Listener::cut_short() != RequestCut::None) res.set_header("Connection", "close");
+      if (res.status == 400 && Listener::cut_short() == RequestCut::TimedOut) {
+        write_error(res, "request_timeout", "the request did not arrive in time");
+      } else if (res.status == 400 && Listener::cut_short() == RequestCut::HeadersTooLarge) {
+        write_error(res, "headers_too_large", "the request line and headers are too large");
+      } else {
+        write_error(res, code, message, res.status);
+      }
       return httplib::Server::HandlerResponse::Handled;
     }));
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
@@ -289,8 +316,8 @@ struct HttpServer::Impl {
       // headers may hold tokens.
       http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
         const double ms =
-            std::chrono::duration<double, std::milli>(Clock::now() - request_start).count();
-        std::fprintf(stderr, "%s %s %s %d %.2fms\n", iso_now().c_str(), req.method.c_str(),
+            std::chrono::duration<double, std::milli>(Clock::now() - Listener::request_started()).count();
+        std::fprintf(stderr, "%s %s %s %d %.2fms\n", iso_now().c_str(), loggable_method(req.method).c_str(),
                      find_invalid_utf8(req.path) ? "(invalid path)" : req.path.c_str(), res.status, ms);
       });
     }
@@ -311,6 +338,7 @@ struct HttpServer::Impl {
     http.set_keep_alive_timeout(config.keep_alive_timeout_s);
     http.set_keep_alive_max_count(static_cast<std::size_t>(config.keep_alive_max_requests));
     http.set_payload_max_length(config.max_body_bytes);
+    http.set_request_limits(std::chrono::milliseconds(config.request_timeout_ms), config.max_header_bytes);
   }
 };
 

@@ -23,6 +23,7 @@ int status_for(const std::string& code) {
       {"not_found", 404},         {"method_not_allowed", 405}, {"payload_too_large", 413},
       {"uri_too_long", 414},      {"index_unavailable", 503}, {"index_reopen", 503},
       {"overloaded", 503},        {"internal", 500},          {"search_failed", 500},
+      {"request_timeout", 408},   {"rate_limited", 429},      {"headers_too_large", 431},
   };
   auto it = table.find(code);
   return it == table.end() ? 500 : it->second;
@@ -35,8 +36,11 @@ std::string code_for_status(int status) {
     case 403: return "forbidden";
     case 404: return "not_found";
     case 405: return "method_not_allowed";
+    case 408: return "request_timeout";
     case 413: return "payload_too_large";
     case 414: return "uri_too_long";
+    case 429: return "rate_limited";
+    case 431: return "headers_too_large";
     case 503: return "index_unavailable";
     default: return status >= 500 ? "internal" : "bad_request";
   }

@@ -85,6 +85,18 @@ std::map<std::string, double> parse_thresholds(const std::string& value, const s
   return out;
 }
 
+// Requests per second: a non-negative number (fractions allowed, 0 = no limit).
+double parse_rate(const std::string& value, const std::string& what) {
+  double v = 0;
+  const auto* end = value.data() + value.size();
+  auto [p, ec] = std::from_chars(value.data(), end, v);
+  if (ec != std::errc() || p != end || value.empty()) {
+    throw InvalidArgument(what + ": '" + value + "' is not a number");
+  }
+  if (!(v >= 0 && v <= 1000000)) throw InvalidArgument(what + ": " + value + " is out of range [0, 1000000]");
+  return v;
+}
+
 std::string parse_base_url(std::string value, const std::string& what) {
   if (value.empty()) return value;
   if (value.rfind("https://", 0) != 0 && value.rfind("http://", 0) != 0) {
@@ -110,6 +122,10 @@ void apply(ServerConfig& c, const std::string& key, const std::string& value, co
   else if (key == "keep_alive_timeout_s") c.keep_alive_timeout_s = static_cast<int>(parse_int(value, what, 0, 3600));
   else if (key == "keep_alive_max_requests") c.keep_alive_max_requests = static_cast<int>(parse_int(value, what, 1, 1000000));
   else if (key == "max_body_bytes") c.max_body_bytes = static_cast<std::size_t>(parse_int(value, what, 1, 1LL << 30));
+  else if (key == "request_timeout_ms") c.request_timeout_ms = static_cast<int>(parse_int(value, what, 1, 600000));
+  else if (key == "max_header_bytes") c.max_header_bytes = static_cast<std::size_t>(parse_int(value, what, 1024, 1LL << 20));
+  else if (key == "rate_limit_per_s") c.rate_limit_per_s = parse_rate(value, what);
+  else if (key == "rate_limit_burst") c.rate_limit_burst = static_cast<int>(parse_int(value, what, 1, 1000000));
   else if (key == "reload_interval_ms") c.reload_interval_ms = static_cast<int>(parse_int(value, what, 10, 3600000));
   else if (key == "access_log") c.access_log = parse_bool(value, what);
   else if (key == "agent_token") c.agent_token = value;
@@ -211,6 +227,8 @@ ServerConfig load_server_config(const std::vector<std::string>& args,
       {"KB_AGENT_TOKEN", "agent_token"},
       {"KB_EDITOR_TOKEN", "editor_token"},
       {"KB_CONTENT_DIR", "content_dir"},
+      {"KB_RATE_LIMIT_PER_S", "rate_limit_per_s"},
+      {"KB_RATE_LIMIT_BURST", "rate_limit_burst"},
       {"KB_ACCESS_LOG", "access_log"},
       {"KB_CHANNEL_PLUGINS", "channel_plugins"},
       {"KB_CHANNEL_THRESHOLDS", "channel_thresholds"},

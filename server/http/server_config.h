@@ -24,6 +24,16 @@ struct ServerConfig {
   int keep_alive_timeout_s = 5;
   int keep_alive_max_requests = 1000;
   std::size_t max_body_bytes = 1u << 20;
+  // A request (line, headers, body) must arrive within this time of its first byte, however
+  // slowly its bytes come (slow clients are cut off with 408); its line and headers may not
+  // exceed max_header_bytes (431).
+  int request_timeout_ms = 10000;
+  std::size_t max_header_bytes = 32768;
+  // Per-client token bucket (requests per second, burst) on every endpoint but /health;
+  // requests with a valid agent or editor token are not limited. 0 disables (the default:
+  // behind a reverse proxy every client has the proxy's address).
+  double rate_limit_per_s = 0;
+  int rate_limit_burst = 40;
   int reload_interval_ms = 250;       // how often the live generation is checked
   bool access_log = true;
   std::string agent_token;            // required for channel=agent; never logged

@@ -1,0 +1,231 @@
+// The connection loop of kb-server: one buffered stream per connection, a deadline and a
+// size limit for each request's head, and a prompt close of idle connections on stop().
+#include "listener.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace kb::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+thread_local RequestCut current_cut = RequestCut::None;
+thread_local Clock::time_point current_start;
+
+int to_ms(time_t sec, time_t usec) { return static_cast<int>(sec * 1000 + usec / 1000); }
+
+int poll_retrying(pollfd* fds, nfds_t n, int timeout_ms) {
+  int rc = 0;
+  do {
+    rc = ::poll(fds, n, timeout_ms);
+  } while (rc < 0 && errno == EINTR);
+  return rc;
+}
+
+void address_of(socket_t sock, bool peer, std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  auto* sa = reinterpret_cast<sockaddr*>(&addr);
+  if ((peer ? ::getpeername(sock, sa, &len) : ::getsockname(sock, sa, &len)) != 0) return;
+  char host[NI_MAXHOST];
+  char service[NI_MAXSERV];
+  if (::getnameinfo(sa, len, host, sizeof host, service, sizeof service, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+    ip = host;
+    port = std::atoi(service);
+  }
+}
+
+// httplib reads the request line and headers one byte at a time, so the stream buffers; it
+// also watches the bytes it hands out until the blank line that ends the head.
+class ConnectionStream final : public httplib::Stream {
+ public:
+  ConnectionStream(socket_t sock, int read_timeout_ms, int write_timeout_ms,
+                   std::chrono::milliseconds request_timeout, std::size_t max_header_bytes)
+      : sock_(sock),
+        read_timeout_ms_(std::max(1, read_timeout_ms)),
+        write_timeout_ms_(std::max(1, write_timeout_ms)),
+        request_timeout_(request_timeout),
+        max_header_bytes_(max_header_bytes) {
+    address_of(sock_, true, remote_ip_, remote_port_);
+  }
+
+  // Waits up to `idle_ms` for the first byte of the next request. False when the client
+  // closed, stayed idle, or the server is stopping (`wake_fd` readable) and nothing has
+  // arrived yet.
+  bool wait_for_request(int idle_ms, int wake_fd) {
+    if (off_ < len_) return true;
+    pollfd fds[2] = {{sock_, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+    // A request already here is answered even when stopping.
+    return poll_retrying(fds, 2, idle_ms) > 0 && fds[0].revents != 0;
+  }
+
+  void start_request() {
+    current_start = Clock::now();
+    deadline_ = current_start + request_timeout_;
+    in_head_ = true;
+    head_bytes_ = 0;
+    head_lines_ = 0;
+    line_chars_ = 0;
+    current_cut = RequestCut::None;
+  }
+
+  bool is_readable() const override { return off_ < len_ || wait_readable(); }
+
+  bool is_writable() const override {
+    pollfd p{sock_, POLLOUT, 0};
+    return poll_retrying(&p, 1, write_timeout_ms_) > 0 && (p.revents & POLLOUT);
+  }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (off_ == len_) {
+      if (!wait_readable()) return -1;
+      ssize_t n = 0;
+      do {
+        n = ::recv(sock_, buffer_, sizeof buffer_, 0);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) return n;
+      off_ = 0;
+      len_ = static_cast<std::size_t>(n);
+    }
+    const std::size_t n = std::min(size, len_ - off_);
+    if (in_head_) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const char c = buffer_[off_ + i];
+        ++head_bytes_;
+        if (c == '\n') {
+          if (line_chars_ == 0 && head_lines_ > 0) {
+            in_head_ = false;  // the blank line: the body (if any) follows
+            break;
+          }
+          ++head_lines_;
+          line_chars_ = 0;
+        } else if (c != '\r') {
+          ++line_chars_;
+        }
+      }
+      if (in_head_ && head_bytes_ > max_header_bytes_) {
+        current_cut = RequestCut::HeadersTooLarge;
+        return -1;
+      }
+    }
+    std::memcpy(ptr, buffer_ + off_, n);
+    off_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable()) return -1;
+    ssize_t n = 0;
+    do {
+      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = remote_ip_;
+    port = remote_port_;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, false, ip, port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  // Readable within the read timeout and before the request's deadline.
+  bool wait_readable() const {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+    if (left <= 0) {
+      current_cut = RequestCut::TimedOut;
+      return false;
+    }
+    pollfd p{sock_, POLLIN, 0};
+    const int rc = poll_retrying(&p, 1, static_cast<int>(std::min<long long>(read_timeout_ms_, left)));
+    if (rc == 0) current_cut = RequestCut::TimedOut;
+    return rc > 0;
+  }
+
+  const socket_t sock_;
+  const int read_timeout_ms_;
+  const int write_timeout_ms_;
+  const std::chrono::milliseconds request_timeout_;
+  const std::size_t max_header_bytes_;
+  std::string remote_ip_;
+  int remote_port_ = 0;
+
+  char buffer_[4096];
+  std::size_t off_ = 0;
+  std::size_t len_ = 0;
+
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool in_head_ = true;
+  std::size_t head_bytes_ = 0;
+  std::size_t head_lines_ = 0;
+  std::size_t line_chars_ = 0;
+};
+
+}  // namespace
+
+Listener::Listener() : wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+
+Listener::~Listener() {
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void Listener::set_request_limits(std::chrono::milliseconds request_timeout, std::size_t max_header_bytes) {
+  request_timeout_ = request_timeout;
+  max_header_bytes_ = max_header_bytes;
+}
+
+void Listener::set_backlog(int backlog) {
+  const auto sock = svr_sock_.load();
+  if (sock != INVALID_SOCKET) ::listen(sock, backlog);
+}
+
+void Listener::stop() {
+  httplib::Server::stop();
+  if (wake_fd_ >= 0) {
+    const std::uint64_t one = 1;
+    const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+    (void)written;  // an eventfd write only fails when the counter is full: already woken
+  }
+}
+
+RequestCut Listener::cut_short() { return current_cut; }
+
+std::chrono::steady_clock::time_point Listener::request_started() { return current_start; }
+
+bool Listener::process_and_close_socket(socket_t sock) {
+  ConnectionStream stream(sock, to_ms(read_timeout_sec_, read_timeout_usec_),
+                          to_ms(write_timeout_sec_, write_timeout_usec_), request_timeout_, max_header_bytes_);
+  bool ok = false;
+  // A new connection sends its first request within the read timeout; between requests a
+  // kept-alive connection may idle for the keep-alive timeout.
+  int idle_ms = to_ms(read_timeout_sec_, read_timeout_usec_);
+  for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
+    if (!stream.wait_for_request(idle_ms, wake_fd_)) break;
+    stream.start_request();
+    const bool stopping = svr_sock_ == INVALID_SOCKET;
+    bool connection_closed = false;
+    ok = process_request(stream, left == 1 || stopping, connection_closed, nullptr);
+    // After a request cut short, what follows on the connection is not a request.
+    const bool cut = current_cut != RequestCut::None;
+    current_cut = RequestCut::None;
+    if (!ok || connection_closed || stopping || cut) break;
+    idle_ms = static_cast<int>(keep_alive_timeout_sec_ * 1000);
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  return ok;
+}
+
+}  // namespace kb::server
