@@ -163,6 +163,14 @@ ImportResult HelpCenterImporter::import(const std::string& path, std::string_vie
       continue;
     }
     a.summary = summary_from_text(text, 300);
+    // libxml2 can pass undecodable bytes through (found by fuzzing: "charset<h2 id=l>h<li>&"
+    // and a stray byte), and everything downstream needs valid UTF-8.
+    if (find_invalid_utf8(a.title) || find_invalid_utf8(a.summary) || find_invalid_utf8(a.body_markdown) ||
+        find_invalid_utf8(a.category)) {
+      error(q.line, q.column, "",
+            "the text is not valid UTF-8 after decoding the page: declare its charset (<meta charset=\"...\">)");
+      continue;
+    }
     result.articles.push_back(std::move(a));
   }
   return result;

@@ -10,15 +10,12 @@
 #include <string_view>
 
 #include "analyzer.h"
+#include "fuzz_check.h"
 #include "utf8.h"
 
 namespace {
 
 constexpr std::size_t kMaxTerm = 245 - 3;
-
-void check(bool ok) {
-  if (!ok) std::abort();  // a broken contract is a finding, like a crash
-}
 
 }  // namespace
 
@@ -37,14 +34,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const kb::Token& token : analyzer->tokenize(text, mode)) {
       // Offsets index the analysed text (snippets cut it there); terms are valid UTF-8 that
       // fits a Xapian term with the longest field prefix ("ZXQ"; Xapian's limit is 245).
-      check(token.begin <= token.end && token.end <= text.size());
-      check(!token.text.empty() && !kb::find_invalid_utf8(token.text));
-      check(token.text.size() <= kMaxTerm && token.form.size() <= kMaxTerm);
+      FUZZ_CHECK(token.begin <= token.end && token.end <= text.size());
+      FUZZ_CHECK(!token.text.empty() && !kb::find_invalid_utf8(token.text));
+      FUZZ_CHECK(token.text.size() <= kMaxTerm && token.form.size() <= kMaxTerm);
       const std::string stem = analyzer->stem(token);
-      check(!kb::find_invalid_utf8(stem) && stem.size() <= kMaxTerm);
+      FUZZ_CHECK(!kb::find_invalid_utf8(stem) && stem.size() <= kMaxTerm);
     }
   }
-  check(!kb::find_invalid_utf8(analyzer->fold(text)));
-  check(!kb::find_invalid_utf8(analyzer->fold_accents(text)));
+  FUZZ_CHECK(!kb::find_invalid_utf8(analyzer->fold(text)));
+  FUZZ_CHECK(!kb::find_invalid_utf8(analyzer->fold_accents(text)));
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "builtin_importers.h"
+#include "fuzz_check.h"
 #include "utf8.h"
 
 namespace {
@@ -22,10 +23,6 @@ std::string name_for(const kb::Importer& importer) {
   return "";
 }
 
-void check(bool ok) {
-  if (!ok) std::abort();  // a broken contract is a finding, like a crash
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -36,14 +33,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (name.empty()) continue;
     const kb::ImportResult result = importer->import(name, bytes);
     for (const auto& issue : result.issues) {
-      check(issue.line >= 0 && issue.column >= 0);
-      check(!issue.message.empty());
+      FUZZ_CHECK(issue.line >= 0 && issue.column >= 0);
+      FUZZ_CHECK(!issue.message.empty());
     }
     // What an importer accepts is indexed and shown: it must be valid UTF-8 with an id.
     if (!kb::has_errors(result.issues)) {
       for (const auto& a : result.articles) {
-        check(!a.id.empty() && !a.lang.empty());
-        check(!kb::find_invalid_utf8(a.title) && !kb::find_invalid_utf8(a.summary) &&
+        FUZZ_CHECK(!a.id.empty() && !a.lang.empty());
+        FUZZ_CHECK(!kb::find_invalid_utf8(a.title) && !kb::find_invalid_utf8(a.summary) &&
               !kb::find_invalid_utf8(a.body_markdown));
       }
     }

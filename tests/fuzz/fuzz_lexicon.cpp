@@ -12,15 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "lexicon.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-void check(bool ok) {
-  if (!ok) std::abort();  // a broken contract is a finding, like a crash
-}
 
 // One folder for the whole run, removed at exit.
 struct AnalysisFolder {
@@ -53,10 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::vector<kb::ContentIssue> issues;
   const kb::Lexicons lexicons = kb::load_lexicons(dir, issues);
-  for (const auto& issue : issues) check(!issue.message.empty() && issue.line >= 0);
+  for (const auto& issue : issues) FUZZ_CHECK(!issue.message.empty() && issue.line >= 0);
   for (const auto& [lang, lexicon] : lexicons) {
     const kb::Lexicon back = kb::parse_lexicon(kb::serialise_lexicon(lexicon));
-    check(back.stopwords == lexicon.stopwords && back.synonym_groups == lexicon.synonym_groups);
+    FUZZ_CHECK(back.stopwords == lexicon.stopwords && back.synonym_groups == lexicon.synonym_groups);
   }
 
   // Metadata of a generation is trusted less than that: any bytes give a lexicon or none.

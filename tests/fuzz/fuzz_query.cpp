@@ -21,6 +21,7 @@
 #include "build_pipeline.h"
 #include "builtin_importers.h"
 #include "errors.h"
+#include "fuzz_check.h"
 #include "http_support.h"
 #include "knowledge_base.h"
 #include "language.h"
@@ -29,10 +30,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-void check(bool ok) {
-  if (!ok) std::abort();  // a broken contract is a finding, like a crash
-}
 
 fs::path kb_dir;
 std::unique_ptr<kb::search::KnowledgeBase> knowledge_base;
@@ -60,7 +57,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   options.incremental = false;
   const kb::BuildResult built =
       kb::build_knowledge_base(fs::path(KB_FIXTURES) / "content", kb_dir, registry.importers(), options);
-  check(built.published);
+  FUZZ_CHECK(built.published);
   knowledge_base = std::make_unique<kb::search::KnowledgeBase>(kb_dir, kb::search::SearchSettings{});
   std::atexit([] {
     knowledge_base.reset();
@@ -85,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sr.query = query;
   sr.lang = languages[flags & 7];
   sr.preferred = kb::server::parse_accept_language(accept_language);
-  for (const auto& tag : sr.preferred) check(kb::normalise_language_tag(tag).has_value());
+  for (const auto& tag : sr.preferred) FUZZ_CHECK(kb::normalise_language_tag(tag).has_value());
   sr.prefix = flags & 8;
   sr.facets = flags & 16;
   sr.include_internal = flags & 32;
@@ -97,10 +94,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const kb::search::SearchResponse r = knowledge_base->search(sr);
     for (const auto& hit : r.hits) {
-      check(!kb::find_invalid_utf8(hit.snippet) && !kb::find_invalid_utf8(hit.title));
-      if (!sr.include_internal) check(!leaks_internal(hit.id) && !leaks_internal(hit.snippet));
+      FUZZ_CHECK(!kb::find_invalid_utf8(hit.snippet) && !kb::find_invalid_utf8(hit.title));
+      if (!sr.include_internal) FUZZ_CHECK(!leaks_internal(hit.id) && !leaks_internal(hit.snippet));
     }
-    if (!sr.include_internal) check(!leaks_internal(r.did_you_mean));
+    if (!sr.include_internal) FUZZ_CHECK(!leaks_internal(r.did_you_mean));
   } catch (const kb::InvalidArgument&) {
     // A bad request (query too long, ...): the HTTP layer answers 400.
   }
@@ -114,15 +111,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     su.include_internal = sr.include_internal;
     const kb::search::SuggestResponse r = knowledge_base->suggest(su);
     for (const auto& s : r.suggestions) {
-      check(!kb::find_invalid_utf8(s.highlighted));
-      if (!sr.include_internal) check(!leaks_internal(s.id) && !leaks_internal(s.text));
+      FUZZ_CHECK(!kb::find_invalid_utf8(s.highlighted));
+      if (!sr.include_internal) FUZZ_CHECK(!leaks_internal(s.id) && !leaks_internal(s.text));
     }
   } catch (const kb::InvalidArgument&) {
   }
 
   try {
     const kb::search::AnswerLookup a = knowledge_base->answer(sr);
-    if (a.best && !sr.include_internal) check(a.best->article.audience != "internal");
+    if (a.best && !sr.include_internal) FUZZ_CHECK(a.best->article.audience != "internal");
   } catch (const kb::InvalidArgument&) {
   }
 
@@ -134,7 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ar.channel = sr.channel;
     ar.include_internal = sr.include_internal;
     if (const auto found = knowledge_base->article(ar); found && !sr.include_internal) {
-      check(found->article.audience != "internal");
+      FUZZ_CHECK(found->article.audience != "internal");
     }
   } catch (const kb::InvalidArgument&) {
   }
