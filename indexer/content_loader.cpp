@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -11,6 +13,7 @@
 #include <tuple>
 
 #include "errors.h"
+#include "utf8.h"
 
 namespace kb {
 namespace fs = std::filesystem;
@@ -48,13 +51,18 @@ std::vector<ContentFile> list_content_files(const fs::path& root,
   if (ec) throw IoError("cannot resolve content folder " + root.string() + ": " + ec.message());
 
   std::vector<fs::path> files;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  // A folder that cannot be read is an error, not skipped: its articles would silently
+  // vanish from the next generation.
+  fs::recursive_directory_iterator it(root, ec);
   if (ec) throw IoError("cannot read content folder " + root.string() + ": " + ec.message());
+  fs::path entered = root;  // the entry the next increment() descends into, if a folder
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) {
-      issues.push_back({root.string(), 0, 0, "", "cannot read folder: " + ec.message()});
+      issues.push_back({entered.lexically_relative(root).generic_string(), 0, 0, "",
+                        "cannot read folder: " + ec.message()});
       break;
     }
+    entered = it->path();
     const fs::path relative = it->path().lexically_relative(root);
     const bool skipped_folder =
         std::distance(relative.begin(), relative.end()) == 1 && it->is_directory(ec) &&
@@ -64,7 +72,13 @@ std::vector<ContentFile> list_content_files(const fs::path& root,
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_directory(ec)) continue;
+    if (it->is_directory(ec)) {
+      // Linked folders are not followed; one that leads outside is reported like a file.
+      if (it->is_symlink(ec) && !is_within(canonical_root, fs::weakly_canonical(it->path(), ec))) {
+        issues.push_back({relative.generic_string(), 0, 0, "", "symbolic link leads outside the content folder"});
+      }
+      continue;
+    }
     files.push_back(relative);
   }
   // Deterministic order: the same content always gives the same report and the same index.
@@ -125,6 +139,10 @@ std::optional<std::string> read_content_file(const ContentFile& file, const Load
     return std::nullopt;
   }
   std::ifstream in(file.full, std::ios::binary);
+  if (!in.is_open()) {
+    issues.push_back({file.path, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
+    return std::nullopt;
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (!in.good() && !in.eof()) {
@@ -160,6 +178,23 @@ void check_content(ContentSet& set) {
     auto it = a.field_positions.find(field);
     return it == a.field_positions.end() ? std::make_pair(1, 1) : it->second;
   };
+  // Filter values and the language become Xapian terms, which hold at most 245 bytes with
+  // their prefix: longer ones failed the whole build at write time, with no file named.
+  constexpr std::size_t kMaxFilterBytes = 200;
+  constexpr std::size_t kMaxLangBytes = 64;
+  auto check_size = [&](const Article& a, const char* field, const std::string& value, std::size_t max) {
+    if (value.size() <= max) return;
+    const auto [line, column] = position(a, field);
+    set.issues.push_back({a.source_path, line, column, field,
+                          "'" + std::string(utf8_prefix(value, 40)) + "...' is " + std::to_string(value.size()) +
+                              " bytes, more than the limit of " + std::to_string(max)});
+  };
+  for (const auto& a : set.articles) {
+    check_size(a, "lang", a.lang, kMaxLangBytes);
+    check_size(a, "category", a.category, kMaxFilterBytes);
+    for (const auto& t : a.tags) check_size(a, "tags", t, kMaxFilterBytes);
+    for (const auto& p : a.products) check_size(a, "products", p, kMaxFilterBytes);
+  }
   for (const auto& a : set.articles) {
     auto [pos, inserted] = owner.emplace(std::make_tuple(a.id, a.lang, a.source_format), a.source_path);
     if (!inserted) {

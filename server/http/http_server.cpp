@@ -295,6 +295,8 @@ struct HttpServer::Impl {
         write_error(res, "request_timeout", "the request did not arrive in time");
       } else if (res.status == 400 && Listener::cut_short() == RequestCut::HeadersTooLarge) {
         write_error(res, "headers_too_large", "the request line and headers are too large");
+      } else if (res.status == 400 && Listener::cut_short() == RequestCut::BodyTooLarge) {
+        write_error(res, "payload_too_large", "the request body is too large");
       } else {
         write_error(res, code, message, res.status);
       }

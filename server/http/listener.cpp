@@ -15,6 +15,8 @@
 #include <cstring>
 #include <string>
 
+#include "http_support.h"
+
 namespace kb::server {
 namespace {
 
@@ -51,12 +53,14 @@ void address_of(socket_t sock, bool peer, std::string& ip, int& port) {
 class ConnectionStream final : public httplib::Stream {
  public:
   ConnectionStream(socket_t sock, int read_timeout_ms, int write_timeout_ms,
-                   std::chrono::milliseconds request_timeout, std::size_t max_header_bytes)
+                   std::chrono::milliseconds request_timeout, std::size_t max_header_bytes,
+                   std::size_t max_body_bytes)
       : sock_(sock),
         read_timeout_ms_(std::max(1, read_timeout_ms)),
         write_timeout_ms_(std::max(1, write_timeout_ms)),
         request_timeout_(request_timeout),
-        max_header_bytes_(max_header_bytes) {
+        max_header_bytes_(max_header_bytes),
+        max_body_bytes_(max_body_bytes) {
     address_of(sock_, true, remote_ip_, remote_port_);
   }
 
@@ -75,6 +79,8 @@ class ConnectionStream final : public httplib::Stream {
     deadline_ = current_start + request_timeout_;
     in_head_ = true;
     head_bytes_ = 0;
+    body_bytes_ = 0;
+    written_ = 0;
     head_lines_ = 0;
     line_chars_ = 0;
     current_cut = RequestCut::None;
@@ -98,7 +104,7 @@ class ConnectionStream final : public httplib::Stream {
       off_ = 0;
       len_ = static_cast<std::size_t>(n);
     }
-    const std::size_t n = std::min(size, len_ - off_);
+    std::size_t n = std::min(size, len_ - off_);
     if (in_head_) {
       for (std::size_t i = 0; i < n; ++i) {
         const char c = buffer_[off_ + i];
@@ -106,6 +112,7 @@ class ConnectionStream final : public httplib::Stream {
         if (c == '\n') {
           if (line_chars_ == 0 && head_lines_ > 0) {
             in_head_ = false;  // the blank line: the body (if any) follows
+            n = i + 1;         // hand out the head only, so the body is counted as such
             break;
           }
           ++head_lines_;
@@ -116,6 +123,12 @@ class ConnectionStream final : public httplib::Stream {
       }
       if (in_head_ && head_bytes_ > max_header_bytes_) {
         current_cut = RequestCut::HeadersTooLarge;
+        return -1;
+      }
+    } else {
+      body_bytes_ += n;
+      if (body_bytes_ > max_body_bytes_) {
+        current_cut = RequestCut::BodyTooLarge;
         return -1;
       }
     }
@@ -130,8 +143,12 @@ class ConnectionStream final : public httplib::Stream {
     do {
       n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
+    if (n > 0) written_ += static_cast<std::size_t>(n);
     return n;
   }
+
+  // Nothing of a response to the current request has been written yet.
+  bool nothing_written() const { return written_ == 0; }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = remote_ip_;
@@ -159,6 +176,7 @@ class ConnectionStream final : public httplib::Stream {
   const int write_timeout_ms_;
   const std::chrono::milliseconds request_timeout_;
   const std::size_t max_header_bytes_;
+  const std::size_t max_body_bytes_;
   std::string remote_ip_;
   int remote_port_ = 0;
 
@@ -171,7 +189,48 @@ class ConnectionStream final : public httplib::Stream {
   std::size_t head_bytes_ = 0;
   std::size_t head_lines_ = 0;
   std::size_t line_chars_ = 0;
+  std::size_t body_bytes_ = 0;
+  std::size_t written_ = 0;
 };
+
+// The answer to a request cut short before httplib could parse its request line (httplib
+// then closes without a word): the API's JSON error, and the connection closes.
+void answer_cut(ConnectionStream& stream, RequestCut cut) {
+  httplib::Response res;
+  const char* reason = "Request Timeout";
+  if (cut == RequestCut::TimedOut) {
+    write_error(res, "request_timeout", "the request did not arrive in time");
+  } else if (cut == RequestCut::HeadersTooLarge) {
+    write_error(res, "headers_too_large", "the request line and headers are too large");
+    reason = "Request Header Fields Too Large";
+  } else {
+    write_error(res, "payload_too_large", "the request body is too large");
+    reason = "Payload Too Large";
+  }
+  const std::string out = "HTTP/1.1 " + std::to_string(res.status) + " " + reason +
+                          "\r\nContent-Type: " + res.get_header_value("Content-Type") +
+                          "\r\nContent-Length: " + std::to_string(res.body.size()) +
+                          "\r\nConnection: close\r\n\r\n" + res.body;
+  stream.write(out.data(), out.size());
+}
+
+// After an error response to a request that was not read to its end, the client may still be
+// sending: closing now would make the kernel reset the connection, and the client could
+// lose the response. Stop writing, read and drop what comes (bounded), then close.
+void linger_close(socket_t sock) {
+  ::shutdown(sock, SHUT_WR);
+  const auto until = Clock::now() + std::chrono::seconds(1);
+  std::size_t dropped = 0;
+  char scratch[16384];
+  while (dropped < (1u << 20)) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
+    pollfd p{sock, POLLIN, 0};
+    if (left <= 0 || poll_retrying(&p, 1, static_cast<int>(left)) <= 0) break;
+    const ssize_t n = ::recv(sock, scratch, sizeof scratch, 0);
+    if (n <= 0) break;
+    dropped += static_cast<std::size_t>(n);
+  }
+}
 
 }  // namespace
 
@@ -205,9 +264,13 @@ RequestCut Listener::cut_short() { return current_cut; }
 std::chrono::steady_clock::time_point Listener::request_started() { return current_start; }
 
 bool Listener::process_and_close_socket(socket_t sock) {
+  // Chunked bodies are counted raw: their framing gets some room beyond the payload limit.
+  const std::size_t max_body = payload_max_length_ > SIZE_MAX - 65536 ? SIZE_MAX : payload_max_length_ + 65536;
   ConnectionStream stream(sock, to_ms(read_timeout_sec_, read_timeout_usec_),
-                          to_ms(write_timeout_sec_, write_timeout_usec_), request_timeout_, max_header_bytes_);
+                          to_ms(write_timeout_sec_, write_timeout_usec_), request_timeout_, max_header_bytes_,
+                          max_body);
   bool ok = false;
+  bool cut = false;
   // A new connection sends its first request within the read timeout; between requests a
   // kept-alive connection may idle for the keep-alive timeout.
   int idle_ms = to_ms(read_timeout_sec_, read_timeout_usec_);
@@ -218,11 +281,13 @@ bool Listener::process_and_close_socket(socket_t sock) {
     bool connection_closed = false;
     ok = process_request(stream, left == 1 || stopping, connection_closed, nullptr);
     // After a request cut short, what follows on the connection is not a request.
-    const bool cut = current_cut != RequestCut::None;
+    cut = current_cut != RequestCut::None;
+    if (cut && !ok && stream.nothing_written()) answer_cut(stream, current_cut);
     current_cut = RequestCut::None;
     if (!ok || connection_closed || stopping || cut) break;
     idle_ms = static_cast<int>(keep_alive_timeout_sec_ * 1000);
   }
+  if (cut) linger_close(sock);
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
   return ok;

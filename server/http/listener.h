@@ -13,16 +13,19 @@ enum class RequestCut {
   None,
   TimedOut,         // the request (line, headers, body) did not arrive within request_timeout
   HeadersTooLarge,  // the request line and headers are longer than max_header_bytes
+  BodyTooLarge,     // a chunked body longer than the payload limit (httplib checks only
+                    // Content-Length)
 };
 
 // httplib's per-read timeout lets a client that sends one byte at a time hold a worker for
 // ever (slowloris), and it reads any number of header lines. The Listener runs each
 // connection itself (the keep-alive loop of httplib, with one buffered stream per
-// connection) and adds two limits: the whole request must arrive within `request_timeout`
-// of its first byte, and the request line plus headers may not exceed `max_header_bytes`.
-// A request cut short gets 408 or 431 (see cut_short()) and its connection is closed; other
-// connections are not affected. Handlers never read from the stream, so a slow handler is
-// never cut.
+// connection) and adds limits: the whole request must arrive within `request_timeout` of
+// its first byte, the request line plus headers may not exceed `max_header_bytes`, and a
+// body may not exceed the payload limit however it is encoded. A request cut short gets
+// 408, 431 or 413 (see cut_short(); the Listener answers itself when the request line was
+// not complete) and its connection is closed; other connections are not affected. Handlers
+// never read from the stream, so a slow handler is never cut.
 //
 // stop() stops accepting, wakes idle keep-alive connections so they close at once, and lets
 // requests in flight finish (they are read and answered).
