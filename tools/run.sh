@@ -21,6 +21,9 @@ Knowledge base built in var/kb. Try:
   curl 'http://127.0.0.1:${port}/v1/search?q=wifi+lent&lang=fr&per_page=3'
   curl -G 'http://127.0.0.1:${port}/v1/search' --data-urlencode 'q=パスワードを忘れた'
   curl 'http://127.0.0.1:${port}/v1/search?q=bill&lang=en&category=billing'
+  curl 'http://127.0.0.1:${port}/v1/suggest?q=forgot+my+pa&lang=en'
+  curl 'http://127.0.0.1:${port}/v1/answer?q=someone+stole+my+phone&lang=en&channel=sms'
+  curl 'http://127.0.0.1:${port}/v1/answer?q=I+forgot+my+password&lang=en&channel=botframework'
 
 MSG
 exec ./build/server/kb-server --kb var/kb --port "$port" --config server/kb-server.yaml "$@"
