@@ -56,12 +56,15 @@ std::vector<ContentFile> list_content_files(const fs::path& root,
   fs::recursive_directory_iterator it(root, ec);
   if (ec) throw IoError("cannot read content folder " + root.string() + ": " + ec.message());
   fs::path entered = root;  // the entry the next increment() descends into, if a folder
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (bool first = true;; first = false) {
+    // An increment that fails also ends the iteration: check the error before the end.
+    if (!first) it.increment(ec);
     if (ec) {
       issues.push_back({entered.lexically_relative(root).generic_string(), 0, 0, "",
                         "cannot read folder: " + ec.message()});
       break;
     }
+    if (it == fs::recursive_directory_iterator()) break;
     entered = it->path();
     const fs::path relative = it->path().lexically_relative(root);
     const bool skipped_folder =
