@@ -142,6 +142,7 @@ std::string Analyzer::stem(const Token& token) const {
   auto hit = stem_cache_.find(form);
   if (hit != stem_cache_.end()) return hit->second;
   std::string stemmed = fold_accents(stemmer_(form));
+  if (stemmed.empty()) stemmed = token.text;
   if (stem_cache_.size() >= 100000) stem_cache_.clear();
   stem_cache_.emplace(form, stemmed);
   return stemmed;
@@ -267,6 +268,9 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
     }
     if (norm.size() > kMaxTermBytes) continue;
     std::string folded = fold_accents(norm);
+    // A "word" of combining marks only ("ื" after Thai punctuation) folds to nothing,
+    // and Xapian refuses empty terms (found by fuzzing: the whole build failed).
+    if (folded.empty()) continue;
     // "wi-fi", "e-mail": also the joined form, so "wifi" and "email" match.
     if (last_word != std::string::npos) {
       const Token& prev = tokens[last_word];

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(!token.text.empty() && !kb::find_invalid_utf8(token.text));
       FUZZ_CHECK(token.text.size() <= kMaxTerm && token.form.size() <= kMaxTerm);
       const std::string stem = analyzer->stem(token);
-      FUZZ_CHECK(!kb::find_invalid_utf8(stem) && stem.size() <= kMaxTerm);
+      FUZZ_CHECK(!stem.empty() && !kb::find_invalid_utf8(stem) && stem.size() <= kMaxTerm);
     }
   }
   FUZZ_CHECK(!kb::find_invalid_utf8(analyzer->fold(text)));
