@@ -11,7 +11,11 @@ packages=(
   # integration test (tests/integration/import_test.cpp).
   debian-faq debian-faq-de debian-faq-fr debian-faq-it debian-faq-zh-cn
   curl
+  # tools/test.sh's second build: clang with the ASan, UBSan and libFuzzer runtimes.
+  clang libclang-rt-14-dev
 )
+# Optional tools ask for more: tools/soak.sh runs `tools/setup.sh wrk`.
+packages+=("$@")
 # The Bot Framework bot (tools/botframework-bot) and its test need Node.js and npm; a Node.js
 # installed otherwise (nvm, NodeSource) is used as it is.
 if ! command -v node >/dev/null 2>&1; then

@@ -46,7 +46,8 @@ struct Served {
     REQUIRE(r);
     REQUIRE(r->status == 200);
     std::vector<std::string> out;
-    for (const auto& hit : json::parse(r->body)["results"]) out.push_back(hit["id"]);
+    const json body = json::parse(r->body);
+    for (const auto& hit : body["results"]) out.push_back(hit["id"]);
     return out;
   }
 };

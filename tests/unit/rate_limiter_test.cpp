@@ -79,9 +79,9 @@ TEST_CASE("client keys: IPv4 as is, IPv6 by /64, mapped IPv4 unwrapped") {
       {"::1", "::/64"},
       {"not an address", "not an address"},
   };
-  for (const auto& [address, key] : keys) {
-    CAPTURE(address);
-    CHECK(RateLimiter::client_key(address) == key);
+  for (const auto& entry : keys) {
+    CAPTURE(entry.first);
+    CHECK(RateLimiter::client_key(entry.first) == entry.second);
   }
 }
 
@@ -124,13 +124,13 @@ TEST_CASE("request limit settings: defaults, YAML, environment, and range errors
       {"KB_RATE_LIMIT_BURST", "environment KB_RATE_LIMIT_BURST: rate_limit_burst: 0 is out of range [1, 1000000]"},
   };
   const std::map<std::string, std::string> values = {{"KB_RATE_LIMIT_PER_S", "fast"}, {"KB_RATE_LIMIT_BURST", "0"}};
-  for (const auto& [var, message] : bad) {
-    CAPTURE(var);
+  for (const auto& entry : bad) {
+    CAPTURE(entry.first);
     try {
-      kb::server::load_server_config({"--kb", "/srv/kb"}, {{var, values.at(var)}});
+      kb::server::load_server_config({"--kb", "/srv/kb"}, {{entry.first, values.at(entry.first)}});
       FAIL("no error");
     } catch (const kb::InvalidArgument& ex) {
-      CHECK(std::string(ex.what()) == message);
+      CHECK(std::string(ex.what()) == entry.second);
     }
   }
   CHECK_THROWS_AS(kb::server::load_server_config({"--kb", "/srv/kb"}, {{"KB_RATE_LIMIT_PER_S", "-1"}}),
