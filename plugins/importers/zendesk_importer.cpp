@@ -156,6 +156,12 @@ ImportResult ZendeskImporter::import(const std::string& path, std::string_view b
     if (const auto colon = message.find(": "); colon != std::string::npos) message = message.substr(colon + 2);
     error_at(e.byte > 0 ? e.byte - 1 : 0, "", "invalid JSON: " + message);
     return result;
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double ("3E555") is not a parse_error (found by fuzzing).
+    std::string message = e.what();
+    if (const auto bracket = message.find("] "); bracket != std::string::npos) message = message.substr(bracket + 2);
+    error_at(0, "", "invalid JSON: " + message);
+    return result;
   }
   const Positions pos(bytes, 3);
   if (!root.is_object() || !root.contains("articles") || !root["articles"].is_array()) {
