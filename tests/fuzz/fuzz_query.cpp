@@ -1,12 +1,13 @@
 // libFuzzer target: the query path. A small knowledge base is built once, at start-up, from
 // tests/fixtures/content with the real kb-index code (build_knowledge_base) into a temporary
-// folder; every input is then a request: the query string with its language, paging,
-// filters and Accept-Language, through KnowledgeBase::search, suggest, answer and article
-// (QueryBuilder, typo correction, prefixes, facets, snippets, language detection).
+// folder; every input is then a request to GET /v1/search: its query string goes through
+// httplib's parser and the HTTP layer's parameter checks, then KnowledgeBase::search,
+// suggest, answer and article (QueryBuilder, typo correction, prefixes, facets, snippets,
+// language detection, filters, paging).
 //
-// Input: byte 0 holds flags (language, prefix, facets, agent visibility, page); the rest is
-// "query\nAccept-Language\nfilter", each part optional. Only kb::InvalidArgument may be
-// thrown (a bad request); public requests never see internal content.
+// Input: byte 0 says whether the agent token was sent (bit 0); then "query string" and,
+// after a newline, the raw Accept-Language header. Only kb::InvalidArgument may be thrown
+// (a bad request); public requests never see internal content.
 #include <stdlib.h>
 
 #include <array>
@@ -19,6 +20,9 @@
 #include <string>
 #include <string_view>
 
+#include <httplib.h>
+
+#include "article.h"
 #include "build_pipeline.h"
 #include "builtin_importers.h"
 #include "errors.h"
@@ -79,28 +83,47 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::array<const char*, 8> languages = {"", "en", "de", "ja", "fr", "th", "es", "zh-hant"};
   if (size == 0) return 0;
-  const std::uint8_t flags = data[0];
+  const bool agent_token = data[0] & 1;
   std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
-  // The HTTP layer answers 400 invalid_utf8 before any of this runs.
-  if (kb::find_invalid_utf8(rest)) return 0;
-  const std::string query(next_part(rest));
+  const std::string query_string(next_part(rest));
   const std::string accept_language(next_part(rest));
-  const std::string filter(next_part(rest));
 
+  // What GET /v1/search does with its query string, without the socket: httplib's parser,
+  // then the HTTP layer's checks (a kb::InvalidArgument here is a 400 there).
+  httplib::Request req;
+  httplib::detail::parse_query_text(query_string, req.params);
   kb::search::SearchRequest sr;
-  sr.query = query;
-  sr.lang = languages[flags & 7];
+  try {
+    kb::server::check_params(req, {"q", "lang", "channel", "category", "tag", "product", "page", "per_page",
+                                   "prefix", "facets"});
+    sr.query = req.get_param_value("q");
+    sr.category = req.get_param_value("category");
+    sr.tag = req.get_param_value("tag");
+    sr.product = req.get_param_value("product");
+    if (!req.get_param_value("lang").empty()) {
+      const auto lang = kb::normalise_language_tag(req.get_param_value("lang"));
+      if (!lang) return 0;  // 400 invalid_parameter
+      sr.lang = *lang;
+    }
+    if (req.has_param("channel")) {
+      sr.channel = req.get_param_value("channel");
+      if (!kb::is_known_channel(sr.channel)) return 0;  // 400 invalid_parameter
+    }
+    if (sr.channel == "agent") {
+      if (!agent_token) return 0;  // 401
+      sr.include_internal = true;
+    }
+    sr.page = kb::server::int_param(req, "page", 1);
+    sr.per_page = kb::server::int_param(req, "per_page", 10);
+    sr.prefix = kb::server::bool_param(req, "prefix", true);
+    sr.facets = kb::server::bool_param(req, "facets", true);
+  } catch (const kb::InvalidArgument&) {
+    return 0;
+  }
   sr.preferred = kb::server::parse_accept_language(accept_language);
   for (const auto& tag : sr.preferred) FUZZ_CHECK(kb::normalise_language_tag(tag).has_value());
-  sr.prefix = flags & 8;
-  sr.facets = flags & 16;
-  sr.include_internal = flags & 32;
-  if (sr.include_internal) sr.channel = "agent";
-  sr.page = 1 + (flags >> 6);
-  sr.per_page = 5;
-  if (!filter.empty()) ((flags & 64) ? sr.tag : sr.category) = filter;
+  const std::string& query = sr.query;
 
   try {
     const kb::search::SearchResponse r = knowledge_base->search(sr);
