@@ -41,6 +41,22 @@ std::string read_all(const fs::path& p) {
   return s.str();
 }
 
+// Text files hold UTF-8 and no NUL: yaml-cpp turns "\0N" into a lone 0x85 byte (found by
+// fuzzing), which then broke the generation's metadata.
+bool readable_text(const std::string& display, const std::string& text, std::vector<ContentIssue>& issues) {
+  if (auto bad = find_invalid_utf8(text)) {
+    const auto lc = line_column_at(text, *bad);
+    issues.push_back({display, lc.line, lc.column, "", "invalid UTF-8"});
+    return false;
+  }
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {
+    const auto lc = line_column_at(text, nul);
+    issues.push_back({display, lc.line, lc.column, "", "binary content (NUL byte)"});
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
@@ -55,11 +71,7 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
       const std::string lang = language_of(entry.path(), display, issues);
       if (lang.empty()) continue;
       const std::string text = read_all(entry.path());
-      if (auto bad = find_invalid_utf8(text)) {
-        const auto lc = line_column_at(text, *bad);
-        issues.push_back({display, lc.line, lc.column, "", "invalid UTF-8"});
-        continue;
-      }
+      if (!readable_text(display, text, issues)) continue;
       std::istringstream lines(normalise_line_ends(text));
       std::string line;
       while (std::getline(lines, line)) {
@@ -76,11 +88,7 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
       const std::string lang = language_of(entry.path(), display, issues);
       if (lang.empty()) continue;
       const std::string text = read_all(entry.path());
-      if (auto bad = find_invalid_utf8(text)) {
-        const auto lc = line_column_at(text, *bad);
-        issues.push_back({display, lc.line, lc.column, "", "invalid UTF-8"});
-        continue;
-      }
+      if (!readable_text(display, text, issues)) continue;
       YAML::Node root;
       try {
         root = YAML::Load(text);
@@ -103,7 +111,7 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
         std::vector<std::string> phrases;
         bool ok = true;
         for (const auto& p : group) {
-          if (!p.IsScalar() || trim(p.Scalar()).empty()) {
+          if (!p.IsScalar() || trim(p.Scalar()).empty() || find_invalid_utf8(p.Scalar())) {
             const auto m = p.Mark();
             issues.push_back({display, m.line + 1, m.column + 1, "", "a synonym must be a non-empty phrase"});
             ok = false;
@@ -120,7 +128,7 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
 
 std::string serialise_lexicon(const Lexicon& lexicon) {
   nlohmann::json j = {{"stopwords", lexicon.stopwords}, {"synonyms", lexicon.synonym_groups}};
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Lexicon parse_lexicon(const std::string& serialised) {

@@ -2,11 +2,14 @@
 // in the ordinary suite: each must be imported or reported, never thrown or crashed on.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
 #include "analyzer.h"
 #include "builtin_importers.h"
+#include "lexicon.h"
+#include "temp_dir.h"
 #include "utf8.h"
 
 namespace {
@@ -80,4 +83,27 @@ TEST_CASE("analysis never gives an empty term (found by fuzzing)") {
       }
     }
   }
+}
+
+TEST_CASE("lexicon files with a NUL byte are reported; metadata never throws (found by fuzzing)") {
+  // yaml-cpp read "- [w,\0N]" as a phrase holding a lone 0x85 byte; serialising the lexicon
+  // into the generation then threw, and kb-index ended with an unexpected error.
+  kb::test::TempDir dir;
+  dir.write("analysis/synonyms/en.yaml", std::string("- [w,\0N]\n", 10));
+  dir.write("analysis/stopwords/de.txt", std::string("der\n\0die\n", 9));
+  std::vector<kb::ContentIssue> issues;
+  const kb::Lexicons lexicons = kb::load_lexicons(dir / "analysis", issues);
+  REQUIRE(issues.size() == 2);
+  std::vector<std::string> lines;
+  for (const auto& i : issues) lines.push_back(i.format());
+  std::sort(lines.begin(), lines.end());
+  CHECK(lines[0] == "analysis/stopwords/de.txt:2:1: error: binary content (NUL byte)");
+  CHECK(lines[1] == "analysis/synonyms/en.yaml:1:6: error: binary content (NUL byte)");
+  CHECK(lexicons.empty());
+
+  kb::Lexicon odd;
+  odd.stopwords.insert("\x85");
+  std::string serialised;
+  REQUIRE_NOTHROW(serialised = kb::serialise_lexicon(odd));
+  CHECK_FALSE(kb::find_invalid_utf8(serialised));
 }
