@@ -31,7 +31,12 @@ RateLimiter::Decision RateLimiter::take(const std::string& client_address, Clock
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = buckets_.find(key);
   if (it == buckets_.end()) {
-    if (buckets_.size() >= max_clients_) drop_full_buckets(now);
+    // Scanning for idle buckets costs a pass over all of them: at most once a second, so a
+    // flood of new addresses cannot turn every request into a full scan.
+    if (buckets_.size() >= max_clients_ && last_drop_ + std::chrono::seconds(1) <= now) {
+      last_drop_ = now;
+      drop_full_buckets(now);
+    }
     if (buckets_.size() >= max_clients_) return {};
     it = buckets_.emplace(key, Bucket{burst_, now}).first;
   }

@@ -12,8 +12,9 @@ namespace kb::server {
 // Each client (an IP address; IPv6 addresses by their /64 network, which is what one
 // subscriber gets) has a bucket of `burst` tokens that refills at `per_second`; a request
 // takes one token or is refused with the time until the next one. Memory is bounded: at
-// `max_clients` buckets, the ones that are full again (idle clients) are dropped, and when
-// every bucket is in use a new client is let through untracked rather than refusing it.
+// `max_clients` buckets, the ones that are full again (idle clients) are dropped (at most
+// once a second), and when every bucket is in use a new client is let through untracked
+// rather than refused.
 // Thread-safe.
 class RateLimiter {
  public:
@@ -46,6 +47,7 @@ class RateLimiter {
   const std::size_t max_clients_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
+  Clock::time_point last_drop_ = Clock::time_point::min();
 };
 
 }  // namespace kb::server

@@ -95,6 +95,14 @@ TEST_CASE("memory stays bounded: idle clients are forgotten, the overflow passes
   // Two seconds later both buckets are full again, so they make room for the new one.
   CHECK(limiter.take("10.0.0.3", t0 + 2s).allowed);
   CHECK(limiter.tracked_clients() == 1);
+  CHECK(limiter.take("10.0.0.4", t0 + 2s).allowed);
+  CHECK(limiter.tracked_clients() == 2);
+  // Full again, but the last scan was 200 ms ago: no scan, the new client passes untracked.
+  CHECK(limiter.take("10.0.0.5", t0 + 2200ms).allowed);
+  CHECK(limiter.tracked_clients() == 2);
+  // A second after the last scan, idle buckets make room again.
+  CHECK(limiter.take("10.0.0.5", t0 + 3500ms).allowed);
+  CHECK(limiter.tracked_clients() == 1);
 }
 
 TEST_CASE("request limit settings: defaults, YAML, environment, and range errors") {
