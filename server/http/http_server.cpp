@@ -114,6 +114,25 @@ struct HttpServer::Impl {
     }
   }
 
+  // The normalised `lang` parameter, or "" when absent; invalid_parameter if malformed.
+  static std::string language_param(const httplib::Request& req) {
+    const std::string raw = req.get_param_value("lang");
+    if (raw.empty()) return "";
+    auto lang = normalise_language_tag(raw);
+    if (!lang) throw InvalidArgument("lang '" + raw + "' is not a language tag", "invalid_parameter");
+    return *lang;
+  }
+
+  // The `channel` parameter ("web" when absent); the agent channel needs the agent token.
+  std::string channel_param(const httplib::Request& req) const {
+    const std::string channel = req.has_param("channel") ? req.get_param_value("channel") : "web";
+    if (!is_known_channel(channel)) {
+      throw InvalidArgument("unknown channel '" + channel + "'", "invalid_parameter");
+    }
+    if (channel == "agent") authorise_agent(req);
+    return channel;
+  }
+
   void handle_search(const httplib::Request& req, httplib::Response& res) {
     const auto started = Clock::now();
     check_params(req, {"q", "lang", "channel", "category", "tag", "product", "page", "per_page",
@@ -128,25 +147,10 @@ struct HttpServer::Impl {
       throw InvalidArgument("q is required (or browse with category, tag or product)",
                             "missing_parameter");
     }
-    if (req.has_param("lang") && !req.get_param_value("lang").empty()) {
-      auto lang = normalise_language_tag(req.get_param_value("lang"));
-      if (!lang) {
-        throw InvalidArgument("lang '" + req.get_param_value("lang") + "' is not a language tag",
-                              "invalid_parameter");
-      }
-      sr.lang = *lang;
-    }
+    sr.lang = language_param(req);
     sr.preferred = parse_accept_language(req.get_header_value("Accept-Language"));
-    if (req.has_param("channel")) {
-      sr.channel = req.get_param_value("channel");
-      if (!is_known_channel(sr.channel)) {
-        throw InvalidArgument("unknown channel '" + sr.channel + "'", "invalid_parameter");
-      }
-    }
-    if (sr.channel == "agent") {
-      authorise_agent(req);
-      sr.include_internal = true;
-    }
+    sr.channel = channel_param(req);
+    sr.include_internal = sr.channel == "agent";
     sr.page = int_param(req, "page", 1);
     sr.per_page = int_param(req, "per_page", 10);
     sr.prefix = bool_param(req, "prefix", true);
@@ -191,25 +195,10 @@ struct HttpServer::Impl {
     if (sr.query.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw InvalidArgument("q is required", "missing_parameter");
     }
-    if (req.has_param("lang") && !req.get_param_value("lang").empty()) {
-      auto lang = normalise_language_tag(req.get_param_value("lang"));
-      if (!lang) {
-        throw InvalidArgument("lang '" + req.get_param_value("lang") + "' is not a language tag",
-                              "invalid_parameter");
-      }
-      sr.lang = *lang;
-    }
+    sr.lang = language_param(req);
     sr.preferred = parse_accept_language(req.get_header_value("Accept-Language"));
-    if (req.has_param("channel")) {
-      sr.channel = req.get_param_value("channel");
-      if (!is_known_channel(sr.channel)) {
-        throw InvalidArgument("unknown channel '" + sr.channel + "'", "invalid_parameter");
-      }
-    }
-    if (sr.channel == "agent") {
-      authorise_agent(req);
-      sr.include_internal = true;
-    }
+    sr.channel = channel_param(req);
+    sr.include_internal = sr.channel == "agent";
     sr.limit = int_param(req, "limit", 8);
     const search::SuggestResponse r = kb.suggest(sr);
     json suggestions = json::array();
