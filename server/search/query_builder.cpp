@@ -215,8 +215,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
   if (near.size() >= 2 && near.size() <= 12) {
     Xapian::Query proximity(Xapian::Query::OP_NEAR, near.begin(), near.end(),
                             static_cast<Xapian::termcount>(near.size() + 2));
-    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, proximity, kPhraseWeight));
+    out.proximity = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, proximity, kPhraseWeight);
   }
   out.query = query;
 

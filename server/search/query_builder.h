@@ -22,6 +22,10 @@ struct QueryOptions {
 
 struct BuiltQuery {
   Xapian::Query query;                 // empty when the text has nothing searchable
+  // Content words near each other (weight already scaled by kPhraseWeight), or empty. Not
+  // part of `query`: positional checks over every matching document cost far more than the
+  // rest of the match, so the searcher adds it only to the best candidates (a rerank window).
+  Xapian::Query proximity;
   std::set<std::string> stems;         // what snippets highlight
   std::vector<std::string> prefixes;   // unfinished words, highlighted as prefixes
   std::string corrected_text;          // the text with typos corrected ("" if none were)

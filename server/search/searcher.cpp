@@ -111,6 +111,37 @@ class FacetSpy : public Xapian::MatchSpy {
   std::map<std::string, std::map<std::string, std::uint64_t>> counts_;
 };
 
+// The documents of a fixed, sorted list of ids, weightless: restricts a query to a few
+// known candidates so that positional checks run on those alone.
+class DocidSource : public Xapian::PostingSource {
+ public:
+  explicit DocidSource(std::vector<Xapian::docid> ids) : ids_(std::move(ids)) {}
+  Xapian::doccount get_termfreq_min() const override { return static_cast<Xapian::doccount>(ids_.size()); }
+  Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(ids_.size()); }
+  Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(ids_.size()); }
+  void init(const Xapian::Database&) override { pos_ = 0; started_ = false; }
+  void next(double) override {
+    if (started_) ++pos_;
+    started_ = true;
+  }
+  void skip_to(Xapian::docid did, double) override {
+    started_ = true;
+    while (pos_ < ids_.size() && ids_[pos_] < did) ++pos_;
+  }
+  bool at_end() const override { return started_ && pos_ >= ids_.size(); }
+  Xapian::docid get_docid() const override { return ids_[pos_]; }
+  std::string get_description() const override { return "DocidSource"; }
+
+ private:
+  std::vector<Xapian::docid> ids_;
+  std::size_t pos_ = 0;
+  bool started_ = false;
+};
+
+// Candidates reranked with the proximity bonus; deeper results keep their BM25 order, so
+// every page of one query agrees with the others.
+constexpr int kRerankWindow = 32;
+
 }  // namespace
 
 namespace {
@@ -188,6 +219,10 @@ Xapian::Query Searcher::text_query(const SearchRequest& request, const std::stri
   QueryOptions options;
   options.prefix_last = request.prefix;
   BuiltQuery built = builder(lang).build(request.query, options);
+  if (!built.proximity.empty()) {
+    Xapian::Query p(Xapian::Query::OP_FILTER, built.proximity, Xapian::Query(schema::term(schema::kLang, lang)));
+    attempt.proximity = attempt.proximity.empty() ? p : Xapian::Query(Xapian::Query::OP_OR, attempt.proximity, p);
+  }
   attempt.stems.insert(built.stems.begin(), built.stems.end());
   attempt.prefixes.insert(attempt.prefixes.end(), built.prefixes.begin(), built.prefixes.end());
   if (attempt.corrected.empty()) attempt.corrected = built.corrected_text;
@@ -214,18 +249,56 @@ Xapian::Query Searcher::filters(const SearchRequest& request) {
   return f;
 }
 
-void Searcher::run(const Xapian::Query& query, int first, int count, bool facets, Attempt& a) {
+void Searcher::run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
+                   Attempt& a) {
   enquire_.set_query(query);
-  enquire_.set_collapse_key(schema::kSlotItem);
+  enquire_.set_collapse_key(collapse ? schema::kSlotItem : Xapian::BAD_VALUENO);
   enquire_.clear_matchspies();
   FacetSpy spy;
   if (facets) enquire_.add_matchspy(&spy);
-  // Facet counts look at up to kFacetDepth matches; plain searches only at what they return.
-  const auto check_at_least = static_cast<Xapian::doccount>(facets ? kFacetDepth : first + count);
-  a.mset = enquire_.get_mset(static_cast<Xapian::doccount>(first),
-                             static_cast<Xapian::doccount>(count), check_at_least);
+  const bool rerank = !a.proximity.empty();
+  const int wanted = rerank ? std::max(first + count, kRerankWindow) : first + count;
+  // Facet counts look at up to kFacetDepth matches; plain searches only at what they need.
+  const auto check_at_least = static_cast<Xapian::doccount>(facets ? std::max(kFacetDepth, wanted) : wanted);
+  const Xapian::MSet mset = enquire_.get_mset(rerank ? 0 : static_cast<Xapian::doccount>(first),
+                                              static_cast<Xapian::doccount>(rerank ? wanted : count),
+                                              check_at_least);
   enquire_.clear_matchspies();
   if (facets) a.facets = spy.counts();
+  a.estimated = mset.get_matches_estimated();
+  std::vector<Ranked> ranked;
+  ranked.reserve(mset.size());
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    ranked.push_back({*it, it.get_weight(), it.get_percent()});
+  }
+  if (rerank && ranked.size() > 1) {
+    const std::size_t window = std::min<std::size_t>(ranked.size(), kRerankWindow);
+    std::vector<Xapian::docid> ids;
+    for (std::size_t i = 0; i < window; ++i) ids.push_back(ranked[i].did);
+    std::sort(ids.begin(), ids.end());
+    const auto n = static_cast<Xapian::doccount>(ids.size());
+    Xapian::Query only((new DocidSource(std::move(ids)))->release());
+    enquire_.set_query(Xapian::Query(Xapian::Query::OP_AND, a.proximity, only));
+    enquire_.set_collapse_key(Xapian::BAD_VALUENO);
+    const Xapian::MSet near = enquire_.get_mset(0, n);
+    std::map<Xapian::docid, double> bonus;
+    for (auto it = near.begin(); it != near.end(); ++it) bonus[*it] = it.get_weight();
+    if (!bonus.empty()) {
+      for (std::size_t i = 0; i < window; ++i) {
+        if (auto b = bonus.find(ranked[i].did); b != bonus.end()) ranked[i].weight += b->second;
+      }
+      std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(window),
+                       [](const Ranked& x, const Ranked& y) { return x.weight > y.weight; });
+    }
+  }
+  if (rerank) {
+    const auto from = std::min<std::size_t>(ranked.size(), static_cast<std::size_t>(first));
+    const auto to = std::min<std::size_t>(ranked.size(), from + static_cast<std::size_t>(count));
+    a.ranked.assign(ranked.begin() + static_cast<std::ptrdiff_t>(from),
+                    ranked.begin() + static_cast<std::ptrdiff_t>(to));
+  } else {
+    a.ranked = std::move(ranked);
+  }
 }
 
 std::string Searcher::detect_language(const SearchRequest& request) {
@@ -262,12 +335,12 @@ SearchResponse Searcher::search(const SearchRequest& request) {
   const bool browse = request.query.find_first_not_of(" \t\r\n") == std::string::npos;
 
   auto finish = [&](Attempt& attempt, const std::string& lang) {
-    response.total = attempt.mset.get_matches_estimated();
+    response.total = attempt.estimated;
     response.facets = std::move(attempt.facets);
     response.did_you_mean = attempt.corrected;
-    response.served_lang = attempt.mset.empty() ? "" : lang;
-    for (auto it = attempt.mset.begin(); it != attempt.mset.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
+    response.served_lang = attempt.ranked.empty() ? "" : lang;
+    for (const auto& r : attempt.ranked) {
+      const Xapian::Document doc = db_.get_document(r.did);
       const auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
       if (data.is_discarded()) continue;
       SearchHit hit;
@@ -275,8 +348,8 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       hit.lang = data.value("lang", "");
       hit.title = data.value("title", "");
       hit.summary = data.value("summary", "");
-      hit.score = it.get_weight();
-      hit.percent = it.get_percent();
+      hit.score = r.weight;
+      hit.percent = r.percent;
       hit.url = url_for(hit.id, hit.lang);
       Analyzer& an = analyzer(hit.lang);
       const std::string body = data.value("body_text", "");
@@ -305,7 +378,8 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       // Corrections from one language's dictionary may not be words of another: report none.
       attempt.corrected.clear();
       Xapian::Query q(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
-      run(Xapian::Query(Xapian::Query::OP_FILTER, q, filter), first, request.per_page, request.facets, attempt);
+      run(Xapian::Query(Xapian::Query::OP_FILTER, q, filter), true, first, request.per_page,
+          request.facets, attempt);
       finish(attempt, "");
       response.all_languages = true;
       return response;
@@ -320,8 +394,9 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                         Xapian::Query(Xapian::Query::OP_AND, filter,
                                       Xapian::Query(schema::term(schema::kLang, l))));
-      run(q, first, request.per_page, request.facets, attempt);
-      if (attempt.mset.get_matches_estimated() == 0) continue;
+      // One language: the unique (item, language) term makes collapsing needless.
+      run(q, false, first, request.per_page, request.facets, attempt);
+      if (attempt.estimated == 0) continue;
       finish(attempt, l);
       response.served_lang = l;
       response.fallback = l != chain.front();

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -48,8 +49,15 @@ class Searcher {
   const std::set<std::string>& languages() const { return languages_; }
 
  private:
+  struct Ranked {
+    Xapian::docid did;
+    double weight;
+    int percent;
+  };
   struct Attempt {
-    Xapian::MSet mset;
+    std::vector<Ranked> ranked;         // the requested page, best first
+    Xapian::doccount estimated = 0;     // matching documents (estimate)
+    Xapian::Query proximity;            // rerank bonus for the best candidates, may be empty
     std::set<std::string> stems;        // for snippets
     std::vector<std::string> prefixes;  // unfinished words, for snippets
     std::string corrected;              // the query with typos corrected
@@ -61,7 +69,10 @@ class Searcher {
   const Xapian::Database* spelling(const std::string& lang);
   Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt);
   Xapian::Query filters(const SearchRequest& request);
-  void run(const Xapian::Query& query, int first, int count, bool facets, Attempt& attempt);
+  // Runs `query`; when `collapse`, one document per knowledge item. The best kRerankWindow
+  // candidates are reranked with the attempt's proximity bonus.
+  void run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
+           Attempt& attempt);
   std::string detect_language(const SearchRequest& request);
   std::string url_for(const std::string& id, const std::string& lang) const;
   double confidence(const std::string& query, const SearchHit& top);
