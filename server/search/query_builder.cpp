@@ -1,7 +1,7 @@
-// Query construction. Each content word becomes a clause that matches its stem in any field,
-// with extra weight in the title, questions and summary; synonyms join the clause as
-// OP_SYNONYM alternatives so a group counts like one word; words near each other add a
-// proximity bonus.
+// Query construction. Each content word becomes a clause that matches its stem in any field;
+// synonyms join the clause as OP_SYNONYM alternatives so a group counts like one word. The
+// same words in the title, questions and summary, and words near each other, make the boost
+// the searcher adds to its best candidates.
 #include "query_builder.h"
 
 #include <algorithm>
@@ -57,7 +57,7 @@ QueryBuilder::QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xap
   }
 }
 
-Xapian::Query QueryBuilder::clause(const std::vector<Alternative>& alternatives) const {
+QueryBuilder::Clause QueryBuilder::clause(const std::vector<Alternative>& alternatives) const {
   auto field = [&](const std::string& prefix) {
     std::vector<Xapian::Query> alts;
     for (const auto& alt : alternatives) {
@@ -76,12 +76,11 @@ Xapian::Query QueryBuilder::clause(const std::vector<Alternative>& alternatives)
     return Xapian::Query(Xapian::Query::OP_SYNONYM, alts.begin(), alts.end());
   };
   const std::vector<Xapian::Query> fields = {
-      field(""),
       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, field(std::string(schema::kTitle)), kTitleWeight),
       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, field(std::string(schema::kQuestions)), kQuestionsWeight),
       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, field(std::string(schema::kSummary)), kSummaryWeight),
   };
-  return Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end());
+  return {field(""), Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end())};
 }
 
 std::string QueryBuilder::correction(const Token& token) {
@@ -129,7 +128,8 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
                         seq.back().end == text.size();
   const std::size_t last = seq.size() - 1;
 
-  std::vector<Xapian::Query> clauses;
+  std::vector<Xapian::Query> clauses;  // what must match (any field)
+  std::vector<Xapian::Query> boosts;   // per-field weight of the same words
   std::vector<bool> covered(seq.size(), false);
   std::set<std::size_t> used_groups;
   std::string corrected(text);
@@ -154,7 +154,9 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
       const std::size_t span = best->stems.size();
       for (std::size_t k = 0; k < span; ++k) covered[i + k] = true;
       if (used_groups.insert(best->group).second) {
-        clauses.push_back(clause(groups_[best->group]));
+        Clause c = clause(groups_[best->group]);
+        clauses.push_back(c.any_field);
+        boosts.push_back(c.fields);
         for (const auto& alt : groups_[best->group]) {
           for (const auto& s : alt.stems) out.stems.insert(s);
         }
@@ -185,7 +187,9 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
         replacements.emplace_back(seq[i].begin, seq[i].end, fixed);
       }
     }
-    Xapian::Query q = clause(alternatives);
+    Clause c = clause(alternatives);
+    boosts.push_back(c.fields);
+    Xapian::Query q = c.any_field;
     if (unfinished) {
       // Search-as-you-type: "passw" also matches every word it begins.
       Xapian::Query prefix(Xapian::Query::OP_WILDCARD, seq[i].text, kPrefixExpansion,
@@ -203,7 +207,9 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
     if (covered[after]) continue;
     const std::string s = analyzer_.stem(compound);
     out.stems.insert(s);
-    clauses.push_back(clause({{{s}, {compound.text}}}));
+    Clause c = clause({{{s}, {compound.text}}});
+    clauses.push_back(c.any_field);
+    boosts.push_back(c.fields);
   }
   if (clauses.empty()) return out;
   Xapian::Query query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
@@ -215,9 +221,10 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
   if (near.size() >= 2 && near.size() <= 12) {
     Xapian::Query proximity(Xapian::Query::OP_NEAR, near.begin(), near.end(),
                             static_cast<Xapian::termcount>(near.size() + 2));
-    out.proximity = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, proximity, kPhraseWeight);
+    boosts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, proximity, kPhraseWeight);
   }
   out.query = query;
+  out.boost = Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end());
 
   if (!replacements.empty()) {
     for (auto it = replacements.rbegin(); it != replacements.rend(); ++it) {

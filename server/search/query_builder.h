@@ -21,11 +21,15 @@ struct QueryOptions {
 };
 
 struct BuiltQuery {
-  Xapian::Query query;                 // empty when the text has nothing searchable
-  // Content words near each other (weight already scaled by kPhraseWeight), or empty. Not
-  // part of `query`: positional checks over every matching document cost far more than the
-  // rest of the match, so the searcher adds it only to the best candidates (a rerank window).
-  Xapian::Query proximity;
+  // What matches: every content word's stem in any field. Empty when the text has nothing
+  // searchable.
+  Xapian::Query query;
+  // The second ranking phase: the words' extra weight in the title (kTitleWeight), the
+  // questions and the summary, and the content words near each other (kPhraseWeight).
+  // Its weight added to `query`'s is the full score. Evaluating it over every match would
+  // cost several times the match itself (four posting lists per word, positions), so the
+  // searcher adds it to its best candidates only (the rerank window).
+  Xapian::Query boost;
   std::set<std::string> stems;         // what snippets highlight
   std::vector<std::string> prefixes;   // unfinished words, highlighted as prefixes
   std::string corrected_text;          // the text with typos corrected ("" if none were)
@@ -60,7 +64,11 @@ class QueryBuilder {
     std::size_t group;
   };
 
-  Xapian::Query clause(const std::vector<Alternative>& alternatives) const;
+  struct Clause {
+    Xapian::Query any_field;  // matches
+    Xapian::Query fields;     // weighted title, questions and summary matches
+  };
+  Clause clause(const std::vector<Alternative>& alternatives) const;
   std::string correction(const Token& token);
 
   Analyzer& analyzer_;

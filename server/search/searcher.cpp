@@ -138,9 +138,9 @@ class DocidSource : public Xapian::PostingSource {
   bool started_ = false;
 };
 
-// Candidates reranked with the proximity bonus; deeper results keep their BM25 order, so
-// every page of one query agrees with the others.
-constexpr int kRerankWindow = 32;
+// Candidates reranked with the field and proximity boost (BuiltQuery::boost); deeper
+// results keep their first-phase order, so every page of one query agrees with the others.
+constexpr int kRerankWindow = 20;
 
 }  // namespace
 
@@ -219,9 +219,9 @@ Xapian::Query Searcher::text_query(const SearchRequest& request, const std::stri
   QueryOptions options;
   options.prefix_last = request.prefix;
   BuiltQuery built = builder(lang).build(request.query, options);
-  if (!built.proximity.empty()) {
-    Xapian::Query p(Xapian::Query::OP_FILTER, built.proximity, Xapian::Query(schema::term(schema::kLang, lang)));
-    attempt.proximity = attempt.proximity.empty() ? p : Xapian::Query(Xapian::Query::OP_OR, attempt.proximity, p);
+  if (!built.boost.empty()) {
+    Xapian::Query b(Xapian::Query::OP_FILTER, built.boost, Xapian::Query(schema::term(schema::kLang, lang)));
+    attempt.boost = attempt.boost.empty() ? b : Xapian::Query(Xapian::Query::OP_OR, attempt.boost, b);
   }
   attempt.stems.insert(built.stems.begin(), built.stems.end());
   attempt.prefixes.insert(attempt.prefixes.end(), built.prefixes.begin(), built.prefixes.end());
@@ -256,7 +256,7 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
   enquire_.clear_matchspies();
   FacetSpy spy;
   if (facets) enquire_.add_matchspy(&spy);
-  const bool rerank = !a.proximity.empty();
+  const bool rerank = !a.boost.empty();
   const int wanted = rerank ? std::max(first + count, kRerankWindow) : first + count;
   // Facet counts look at up to kFacetDepth matches; plain searches only at what they need.
   const auto check_at_least = static_cast<Xapian::doccount>(facets ? std::max(kFacetDepth, wanted) : wanted);
@@ -278,7 +278,7 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
     std::sort(ids.begin(), ids.end());
     const auto n = static_cast<Xapian::doccount>(ids.size());
     Xapian::Query only((new DocidSource(std::move(ids)))->release());
-    enquire_.set_query(Xapian::Query(Xapian::Query::OP_AND, a.proximity, only));
+    enquire_.set_query(Xapian::Query(Xapian::Query::OP_AND, a.boost, only));
     enquire_.set_collapse_key(Xapian::BAD_VALUENO);
     const Xapian::MSet near = enquire_.get_mset(0, n);
     std::map<Xapian::docid, double> bonus;

@@ -57,7 +57,7 @@ class Searcher {
   struct Attempt {
     std::vector<Ranked> ranked;         // the requested page, best first
     Xapian::doccount estimated = 0;     // matching documents (estimate)
-    Xapian::Query proximity;            // rerank bonus for the best candidates, may be empty
+    Xapian::Query boost;                // second phase for the best candidates, may be empty
     std::set<std::string> stems;        // for snippets
     std::vector<std::string> prefixes;  // unfinished words, for snippets
     std::string corrected;              // the query with typos corrected
@@ -70,7 +70,7 @@ class Searcher {
   Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt);
   Xapian::Query filters(const SearchRequest& request);
   // Runs `query`; when `collapse`, one document per knowledge item. The best kRerankWindow
-  // candidates are reranked with the attempt's proximity bonus.
+  // candidates are reranked with the attempt's boost added to their weight.
   void run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
            Attempt& attempt);
   std::string detect_language(const SearchRequest& request);

@@ -75,6 +75,8 @@ TEST_CASE("fold applies NFKC case folding") {
       {"full-width with full-width hyphen", "\xEF\xBC\xB7\xEF\xBD\x89\xEF\xBC\x8D\xEF\xBC\xA6\xEF\xBD\x89",
        "wi-fi"},  // "Ｗｉ－Ｆｉ"
       {"ASCII capitals", "WiFi", "wifi"},
+      {"ASCII punctuation and digits kept", "HELLO-World's 42@X.org", "hello-world's 42@x.org"},
+      {"ASCII then accented capital", "ECOLE \xC3\x89" "COLE", "ecole \xC3\xA9" "cole"},
       {"full-width digits", "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93",
        "abc123"},  // "ＡＢＣ１２３"
       {"sharp s", "Stra\xC3\x9F" "e", "strasse"},

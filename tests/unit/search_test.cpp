@@ -189,3 +189,56 @@ TEST_CASE("a new generation is picked up by refresh() and searched at once") {
   CHECK(top(f.search("satellite", "en")) == "satellite@en");
   CHECK_FALSE(f.kb->refresh());
 }
+
+TEST_CASE("two-phase ranking: title words and words side by side win, and pages agree") {
+  // 40 articles that all mention the router in their body; a few also in the title, a few
+  // with "reset router" side by side. The boost (title, questions, summary, proximity)
+  // applies to the best candidates only; pages must still tell one consistent order.
+  kb::test::TempDir content;
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = "item-" + std::to_string(i);
+    const bool titled = i % 10 == 3;
+    const bool adjacent = i % 10 == 7;
+    std::string body = "Before you call us, check the cables. Every router has a light " +
+                       std::to_string(i) + " times. ";
+    body += adjacent ? "To fix it, reset router settings from the app.\n"
+                     : "You can reset the box later; the router then restarts on its own, with "
+                       "your settings kept.\n";
+    content.write("en/" + id + ".md", "---\nid: " + id + "\nlang: en\ntitle: " +
+                                          (titled ? "Router lights explained " : "Lights explained ") +
+                                          std::to_string(i) + "\nsummary: Item " + std::to_string(i) +
+                                          ".\ncategory: internet\n---\n" + body);
+  }
+  Fixture f;
+  f.publish(content.path());
+  REQUIRE(f.kb->refresh());
+
+  kb::search::SearchRequest r;
+  r.query = "router";
+  r.lang = "en";
+  r.per_page = 4;
+  const auto first = f.kb->search(r);
+  REQUIRE(first.hits.size() == 4);
+  for (const auto& h : first.hits) CHECK(h.title.rfind("Router", 0) == 0);  // the 4 titled ones
+
+  r.query = "reset settings";
+  r.per_page = 4;
+  for (const auto& h : f.kb->search(r).hits) {
+    const int n = std::stoi(h.id.substr(5));
+    CHECK(n % 10 == 7);  // "reset router settings": the words close together
+  }
+
+  // One page of 40 and ten pages of 4 give the same order, across the window's edge.
+  r.per_page = 40;
+  const auto all = f.kb->search(r);
+  REQUIRE(all.hits.size() == 40);
+  std::vector<std::string> paged;
+  r.per_page = 4;
+  for (int page = 1; page <= 10; ++page) {
+    r.page = page;
+    for (const auto& h : f.kb->search(r).hits) paged.push_back(h.id);
+  }
+  std::vector<std::string> whole;
+  for (const auto& h : all.hits) whole.push_back(h.id);
+  CHECK(paged == whole);
+}
