@@ -1,16 +1,22 @@
-// The incremental build: hash every file, import only what changed (plus the files that
-// share an item with a changed one), check the whole set with lightweight stand-ins for the
-// unchanged files, and publish a copy of the live generation with only the touched items
-// rewritten.
+// The incremental build: find the files that changed (size and modification time first, the
+// content hash when they differ), import only those (plus the files that share an item with
+// a changed one), check the whole set with lightweight stand-ins for the unchanged files,
+// and publish a generation with only the touched items rewritten: a retired generation
+// brought up to date when there is one, else a copy of the live one.
 #include "build_pipeline.h"
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -83,8 +89,23 @@ ContentIssue issue_from(const json& e, const std::string& path) {
           e.value("warning", false) ? Severity::Warning : Severity::Error};
 }
 
-// The live generation's manifest, or null when there is none usable.
-json load_manifest(const fs::path& kb_dir, std::string& generation) {
+json read_manifest(const fs::path& generation_dir) {
+  std::ifstream in(generation_dir / kManifestFile, std::ios::binary);
+  if (!in) return nullptr;
+  json m = json::parse(in, nullptr, false);
+  if (!m.is_object() || m.value("format", 0) != kManifestFormat ||
+      m.value("schema", "") != schema::kSchemaVersion || !m.contains("files") || !m["files"].is_object()) {
+    return nullptr;
+  }
+  return m;
+}
+
+// The generation an incremental build starts from, with its manifest: the newest retired
+// generation with a usable manifest when old generations are kept (it is recycled: one
+// build behind, it catches up on the last build's changes too, without a copy of the whole
+// base), else the live one (copied). Null when there is none usable.
+json load_manifest(const fs::path& kb_dir, int keep_old_generations, std::string& generation,
+                   bool& recycle) {
   std::optional<GenerationRef> live;
   try {
     live = read_live_generation(kb_dir);
@@ -92,20 +113,47 @@ json load_manifest(const fs::path& kb_dir, std::string& generation) {
     return nullptr;
   }
   if (!live) return nullptr;
-  std::ifstream in(live->path / kManifestFile, std::ios::binary);
-  if (!in) return nullptr;
-  json m = json::parse(in, nullptr, false);
-  if (!m.is_object() || m.value("format", 0) != kManifestFormat ||
-      m.value("schema", "") != schema::kSchemaVersion || !m.contains("files") || !m["files"].is_object()) {
-    return nullptr;
+  if (keep_old_generations > 0) {
+    // The newest retired generation: the fewest changes to catch up on.
+    const auto all = list_generations(kb_dir);
+    auto g = std::find_if(all.rbegin(), all.rend(), [&](const GenerationRef& r) { return r.name == live->name; });
+    for (g = g == all.rend() ? g : std::next(g); g != all.rend(); ++g) {
+      json m = read_manifest(g->path);
+      if (m.is_null()) continue;
+      generation = g->name;
+      recycle = true;
+      return m;
+    }
   }
+  json m = read_manifest(live->path);
+  if (m.is_null()) return nullptr;
   generation = live->name;
+  recycle = false;
   return m;
 }
+
+// Size and modification time (ns) of a file, or nullopt.
+std::optional<std::pair<std::int64_t, std::int64_t>> stat_file(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::make_pair(static_cast<std::int64_t>(st.st_size),
+                        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec);
+}
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A file written less than this before a build started may change again within the same
+// clock tick without its time changing: its content is always hashed ("racily clean").
+constexpr std::int64_t kRacyNs = 2'000'000'000LL;
 
 struct FileState {
   ContentFile file;
   std::string hash;
+  std::int64_t size = -1, mtime = 0;
   bool imported = false;
   std::vector<Article> articles;       // full when imported, stand-ins otherwise
   std::vector<ContentIssue> issues;    // the importer's issues
@@ -120,31 +168,50 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   std::vector<ContentIssue> issues;
 
   std::string base_generation;
-  const json manifest = options.incremental ? load_manifest(kb_dir, base_generation) : json(nullptr);
+  bool recycle = false;
+  const std::int64_t build_started = now_ns();
+  const json manifest = options.incremental
+                            ? load_manifest(kb_dir, options.keep_old_generations, base_generation, recycle)
+                            : json(nullptr);
   const json* old_files = manifest.is_object() ? &manifest["files"] : nullptr;
+  const std::int64_t manifest_started = manifest.is_object() ? manifest.value("started_ns", std::int64_t{0}) : 0;
 
-  // Read and hash every file; import the changed ones.
+  // Find the changed files (same size and time as recorded: unchanged; else read and
+  // hashed) and import them.
   auto t = Clock::now();
   std::vector<FileState> files;
   for (auto& file : list_content_files(content_dir, importers, options.load, issues)) {
-    auto bytes = read_content_file(file, options.load, issues);
-    if (!bytes) continue;
     FileState state;
-    state.file = std::move(file);
-    state.hash = hash_hex(*bytes);
     const json* old = nullptr;
+    const json* recorded = nullptr;
     if (old_files) {
-      auto it = old_files->find(state.file.path);
-      if (it != old_files->end() && it->value("hash", "") == state.hash) old = &*it;
+      auto it = old_files->find(file.path);
+      if (it != old_files->end()) recorded = &*it;
+    }
+    if (const auto st = stat_file(file.full)) std::tie(state.size, state.mtime) = *st;
+    if (recorded && state.size >= 0 && recorded->value("size", std::int64_t{-1}) == state.size &&
+        recorded->value("mtime", std::int64_t{0}) == state.mtime &&
+        state.mtime + kRacyNs < manifest_started) {
+      old = recorded;
+      state.hash = recorded->value("hash", "");
+      state.file = std::move(file);
+    } else {
+      auto bytes = read_content_file(file, options.load, issues);
+      if (!bytes) continue;
+      state.file = std::move(file);
+      state.hash = hash_hex(*bytes);
+      if (recorded && recorded->value("hash", "") == state.hash) {
+        old = recorded;
+      } else {
+        ImportResult r = state.file.importer->import(state.file.path, *bytes);
+        state.imported = true;
+        state.articles = std::move(r.articles);
+        state.issues = std::move(r.issues);
+      }
     }
     if (old) {
       for (const auto& e : (*old)["articles"]) state.articles.push_back(stand_in(e, state.file.path));
       for (const auto& e : (*old)["issues"]) state.issues.push_back(issue_from(e, state.file.path));
-    } else {
-      ImportResult r = state.file.importer->import(state.file.path, *bytes);
-      state.imported = true;
-      state.articles = std::move(r.articles);
-      state.issues = std::move(r.issues);
     }
     files.push_back(std::move(state));
   }
@@ -222,9 +289,13 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   result.timings.import_ms = ms_since(t);
   t = Clock::now();
 
-  json new_manifest = {{"format", kManifestFormat}, {"schema", schema::kSchemaVersion}, {"files", json::object()}};
+  json new_manifest = {{"format", kManifestFormat},
+                       {"schema", schema::kSchemaVersion},
+                       {"started_ns", build_started},
+                       {"files", json::object()}};
   for (const auto& f : files) {
-    json entry = {{"hash", f.hash}, {"articles", json::array()}, {"issues", json::array()}};
+    json entry = {{"hash", f.hash}, {"size", f.size}, {"mtime", f.mtime},
+                  {"articles", json::array()}, {"issues", json::array()}};
     if (f.imported) {
       for (const auto& a : f.articles) entry["articles"].push_back(article_entry(a));
     } else {
@@ -241,12 +312,15 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   publish.extra_files[kManifestFile] = new_manifest.dump();
   if (incremental) {
     publish.base_generation = base_generation;
+    publish.recycle_base = recycle;
     for (const auto& [id, lang] : dirty) publish.replace_keys.push_back(id + "@" + lang);
   }
   KnowledgeBaseWriter writer(kb_dir);
   result.publish = writer.publish(to_write.articles, publish);
   result.published = true;
   result.incremental = incremental;
+  result.base_generation = incremental ? base_generation : "";
+  result.recycled = incremental && recycle;
   result.documents_written = to_write.articles.size() - result.publish.drafts_skipped;
   result.documents_removed = incremental ? dirty.size() : 0;
   result.publish.drafts_skipped = result.drafts;

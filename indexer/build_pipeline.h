@@ -14,12 +14,14 @@
 namespace kb {
 
 struct BuildOptions {
-  // Reuse the live generation's documents for files whose content hash is unchanged (the
-  // manifest kb-manifest.json in each generation records hashes and what each file gave).
-  // Without a usable live generation or manifest the build is complete.
+  // Reuse the documents of files that did not change (same size and modification time, or
+  // else the same content hash; the manifest kb-manifest.json in each generation records
+  // them and what each file gave). The build starts from the newest retired generation when
+  // old ones are kept (brought up to date in place: no copy of the base), else from a copy
+  // of the live one. Without a usable generation or manifest the build is complete.
   bool incremental = true;
   LoadOptions load;
-  int keep_old_generations = 2;
+  int keep_old_generations = 2;  // retired generations kept besides the live one
   // Called after each changed article is analysed: (done, total). May be empty.
   std::function<void(std::size_t, std::size_t)> progress;
 };
@@ -38,7 +40,9 @@ struct BuildResult {
   std::size_t files_imported = 0;         // files parsed (changed, new, or sharing an item with one)
   std::size_t articles = 0;               // (id, lang) items, drafts included
   std::size_t drafts = 0;
-  bool incremental = false;               // the new generation reused the live one's documents
+  bool incremental = false;               // the new generation reused an earlier one's documents
+  std::string base_generation;            // incremental: the generation it started from
+  bool recycled = false;                  // incremental: that (retired) generation was moved, not copied
   std::size_t documents_written = 0;      // documents analysed and written
   std::size_t documents_removed = 0;      // items replaced or removed
   PublishResult publish;                  // when published

@@ -1,7 +1,9 @@
 // Reading the live pointer.
 #include "generation.h"
 
+#include <algorithm>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "errors.h"
@@ -29,6 +31,23 @@ std::optional<GenerationRef> read_live_generation(const fs::path& kb_dir) {
     return GenerationRef{name, path};
   }
   throw IndexUnavailable(stub.string() + " names no generation");
+}
+
+std::vector<GenerationRef> list_generations(const fs::path& kb_dir) {
+  static const std::regex pattern("gen-([0-9]{6,})");
+  std::vector<std::pair<unsigned long, GenerationRef>> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(kb_dir, ec)) {
+    std::smatch m;
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory(ec) && std::regex_match(name, m, pattern)) {
+      found.push_back({std::stoul(m[1].str()), GenerationRef{name, entry.path()}});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<GenerationRef> out;
+  for (auto& [number, ref] : found) out.push_back(std::move(ref));
+  return out;
 }
 
 }  // namespace kb

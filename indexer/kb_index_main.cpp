@@ -28,7 +28,7 @@ constexpr int kExitRuntime = 3;
 
 void usage(std::FILE* out) {
   std::fputs(
-      "usage: kb-index build --content DIR --out KB [--quiet] [--full]\n"
+      "usage: kb-index build --content DIR --out KB [--quiet] [--full] [--keep N]\n"
       "       kb-index validate --content DIR [--json]\n"
       "       kb-index report --content DIR [--json] [--threshold 0.6] [--source-lang en]\n"
       "\n"
@@ -36,7 +36,9 @@ void usage(std::FILE* out) {
       "          generation of the knowledge base KB and makes it live atomically.\n"
       "          Nothing is written when any file has an error.\n"
       "          Incremental: only files whose content changed since the live generation\n"
-      "          are parsed and analysed again (--full analyses everything).\n"
+      "          are parsed and analysed again (--full analyses everything). --keep N\n"
+      "          keeps N retired generations besides the live one (default 2); the next\n"
+      "          incremental build brings the newest of them up to date instead of copying.\n"
       "validate  checks every file and reports all problems; writes nothing.\n"
       "report    lists channel variants, near-duplicates, facts that differ between\n"
       "          variants or translations, stale and missing translations.\n"
@@ -52,6 +54,7 @@ struct Args {
   bool quiet = false;
   bool json = false;
   bool full = false;
+  int keep = 2;
   double threshold = 0.6;
   std::string source_lang = "en";
 };
@@ -76,6 +79,16 @@ bool parse_args(int argc, char** argv, Args& args) {
       args.json = true;
     } else if (a == "--full") {
       args.full = true;
+    } else if (a == "--keep") {
+      std::string v;
+      if (!value(v)) return false;
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (end == v.c_str() || *end != '\0' || n < 0 || n > 100) {
+        std::fprintf(stderr, "kb-index: --keep must be a whole number from 0 to 100\n");
+        return false;
+      }
+      args.keep = static_cast<int>(n);
     } else if (a == "--source-lang") {
       if (!value(args.source_lang)) return false;
     } else if (a == "--threshold") {
@@ -123,6 +136,7 @@ std::size_t count_errors(const std::vector<kb::ContentIssue>& issues) {
 int build(const Args& args, const kb::plugins::ImporterRegistry& registry) {
   kb::BuildOptions options;
   options.incremental = !args.full;
+  options.keep_old_generations = args.keep;
   const bool show_progress = !args.quiet && ::isatty(STDERR_FILENO);
   if (show_progress) {
     options.progress = [](std::size_t done, std::size_t total) {
@@ -151,9 +165,10 @@ int build(const Args& args, const kb::plugins::ImporterRegistry& registry) {
     for (const auto& [lang, n] : result.per_language) std::printf(" %s=%zu", lang.c_str(), n);
     std::printf("\n");
     if (built.incremental) {
-      std::printf("incremental: %zu of %zu files parsed, %zu documents written; %.0f ms (read %.0f, import %.0f, write %.0f)\n",
+      std::printf("incremental: %zu of %zu files parsed, %zu documents written; %.0f ms (read %.0f, import %.0f, write %.0f); from %s (%s)\n",
                   built.files_imported, built.files, built.documents_written, built.timings.total_ms,
-                  built.timings.read_ms, built.timings.import_ms, built.timings.write_ms);
+                  built.timings.read_ms, built.timings.import_ms, built.timings.write_ms,
+                  built.base_generation.c_str(), built.recycled ? "recycled" : "copied");
     }
   }
   return kExitOk;

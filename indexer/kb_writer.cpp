@@ -15,7 +15,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <thread>
 
 #include <xapian.h>
@@ -80,21 +79,7 @@ std::string generation_name(unsigned long number) {
   return buf;
 }
 
-// Published generations, oldest first.
-std::vector<std::pair<unsigned long, fs::path>> list_generations(const fs::path& kb_dir) {
-  static const std::regex pattern("gen-([0-9]{6,})");
-  std::vector<std::pair<unsigned long, fs::path>> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kb_dir, ec)) {
-    std::smatch m;
-    const std::string name = entry.path().filename().string();
-    if (entry.is_directory(ec) && std::regex_match(name, m, pattern)) {
-      out.emplace_back(std::stoul(m[1].str()), entry.path());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+unsigned long generation_number(const std::string& name) { return std::stoul(name.substr(4)); }
 
 [[noreturn]] void rethrow_io(const std::string& what, const std::error_code& ec) {
   throw IoError(what + ": " + ec.message());
@@ -120,7 +105,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
   }
 
   const auto existing = list_generations(kb_dir_);
-  const unsigned long number = existing.empty() ? 1 : existing.back().first + 1;
+  const unsigned long number = existing.empty() ? 1 : generation_number(existing.back().name) + 1;
   PublishResult result;
   result.generation = generation_name(number);
   const fs::path build_dir = kb_dir_ / (".build-" + result.generation);
@@ -139,13 +124,27 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     std::unique_ptr<Xapian::WritableDatabase> db_holder;
     if (!options.base_generation.empty()) {
       const auto live = read_live_generation(kb_dir_);
-      if (!live || live->name != options.base_generation) {
-        throw IndexUnavailable("the live generation changed during the build (expected " +
-                                   options.base_generation + ")",
-                               "index_changed");
+      const fs::path base = kb_dir_ / options.base_generation;
+      if (options.recycle_base) {
+        // A retired generation becomes the new one: renamed, then updated in place, so a
+        // one-article change does not copy the whole base. Servers that still read it keep
+        // their open revision (Xapian leaves it intact through the next commit).
+        if (!live || live->name == options.base_generation || !fs::is_directory(base, ec)) {
+          throw IndexUnavailable("generation " + options.base_generation +
+                                     " is no longer a retired generation to build on",
+                                 "index_changed");
+        }
+        fs::rename(base, build_dir, ec);
+        if (ec) rethrow_io("cannot move " + base.string() + " to " + build_dir.string(), ec);
+      } else {
+        if (!live || live->name != options.base_generation) {
+          throw IndexUnavailable("the live generation changed during the build (expected " +
+                                     options.base_generation + ")",
+                                 "index_changed");
+        }
+        fs::copy(live->path, build_dir, fs::copy_options::recursive, ec);
+        if (ec) rethrow_io("cannot copy " + live->path.string() + " to " + build_dir.string(), ec);
       }
-      fs::copy(live->path, build_dir, fs::copy_options::recursive, ec);
-      if (ec) rethrow_io("cannot copy " + live->path.string() + " to " + build_dir.string(), ec);
       db_holder = std::make_unique<Xapian::WritableDatabase>(build_dir.string(), Xapian::DB_OPEN);
       for (const auto& key : options.replace_keys) {
         const std::string qterm = schema::term(schema::kUniqueId, key);
@@ -302,7 +301,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
   const auto all = list_generations(kb_dir_);
   const std::size_t keep = static_cast<std::size_t>(std::max(0, options.keep_old_generations)) + 1;
   if (all.size() > keep) {
-    for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove_all(all[i].second, ec);
+    for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove_all(all[i].path, ec);
   }
   return result;
 }

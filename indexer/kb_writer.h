@@ -25,6 +25,9 @@ struct PublishOptions {
   // code "index_changed"); the documents of `replace_keys` ("id@lang") are removed from the
   // copy, with their words in the spelling dictionaries, before `articles` are added.
   std::string base_generation;
+  // With recycle_base, base_generation names a retired (not live) generation instead, which
+  // is moved into place and updated rather than copied.
+  bool recycle_base = false;
   std::vector<std::string> replace_keys;
   // Files written into the new generation's folder, name -> content (the build manifest).
   std::map<std::string, std::string> extra_files;

@@ -3,7 +3,8 @@
 # prints one table with each figure and the ratios (docs/performance.md).
 #   tools/bench/run.sh [RECORDS]          default 100000
 # Environment: KB_BENCH_DURATION (s per wrk run, default 20), KB_BENCH_CONNECTIONS (16),
-# KB_BENCH_DIR (work folder, default var/bench).
+# KB_BENCH_DIR (work folder, default var/bench), KB_BENCH_REUSE=1 (keep the indexes already in
+# that folder and run the queries only).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -43,15 +44,22 @@ timed() {  # timed LABEL CMD... -> prints "seconds peak_mb"
   awk '{printf "%s %.0f\n", $1, $2/1024}' "$out"; rm -f "$out"
 }
 
-echo "== indexing $records records" >&2
-rm -rf "$work/kb" "$work/fts5.db" "$work/groonga"
-read -r kb_s kb_mb < <(timed kb-index "$bin/indexer/kb-index" build --content "$corpus" --out "$work/kb" --quiet)
-kb_disk=$(du -sm "$work/kb" | cut -f1)
-read -r fts_s fts_mb < <(timed fts5-load "$bin/tools/kb-bench-fts5" --corpus "$corpus" --db "$work/fts5.db")
-fts_disk=$(du -sm "$work/fts5.db" | cut -f1)
-"$bin/tools/kb-bench-fts5" --corpus "$corpus" --groonga-json "$work/groonga.json"
-mkdir -p "$work/groonga"
-cat > "$work/groonga-schema.grn" <<'GRN'
+if [[ "${KB_BENCH_REUSE:-0}" == 1 && -d "$work/kb" && -f "$work/fts5.db" && -d "$work/groonga" ]]; then
+  # Query runs only, on the indexes of an earlier run in the same folder.
+  echo "== reusing the indexes in $work" >&2
+  kb_s=-; kb_mb=-; fts_s=-; fts_mb=-; gr_s=-; gr_mb=-
+  kb_disk=$(du -sm "$work/kb" | cut -f1); fts_disk=$(du -sm "$work/fts5.db" | cut -f1)
+  gr_disk=$(du -sm "$work/groonga" | cut -f1)
+else
+  echo "== indexing $records records" >&2
+  rm -rf "$work/kb" "$work/fts5.db" "$work/groonga"
+  read -r kb_s kb_mb < <(timed kb-index "$bin/indexer/kb-index" build --content "$corpus" --out "$work/kb" --quiet)
+  kb_disk=$(du -sm "$work/kb" | cut -f1)
+  read -r fts_s fts_mb < <(timed fts5-load "$bin/tools/kb-bench-fts5" --corpus "$corpus" --db "$work/fts5.db")
+  fts_disk=$(du -sm "$work/fts5.db" | cut -f1)
+  "$bin/tools/kb-bench-fts5" --corpus "$corpus" --groonga-json "$work/groonga.json"
+  mkdir -p "$work/groonga"
+  cat > "$work/groonga-schema.grn" <<'GRN'
 table_create Articles TABLE_HASH_KEY ShortText
 column_create Articles lang COLUMN_SCALAR ShortText
 column_create Articles title COLUMN_SCALAR Text
@@ -61,10 +69,11 @@ column_create Terms idx COLUMN_INDEX|WITH_POSITION|WITH_SECTION Articles title,b
 table_create Langs TABLE_HASH_KEY ShortText
 column_create Langs idx COLUMN_INDEX Articles lang
 GRN
-groonga -n "$work/groonga/db" < "$work/groonga-schema.grn" >/dev/null
-{ echo "load --table Articles"; cat "$work/groonga.json"; } > "$work/groonga-load.grn"
-read -r gr_s gr_mb < <(timed groonga-load sh -c "groonga '$work/groonga/db' < '$work/groonga-load.grn'")
-gr_disk=$(du -sm "$work/groonga" | cut -f1)
+  groonga -n "$work/groonga/db" < "$work/groonga-schema.grn" >/dev/null
+  { echo "load --table Articles"; cat "$work/groonga.json"; } > "$work/groonga-load.grn"
+  read -r gr_s gr_mb < <(timed groonga-load sh -c "groonga '$work/groonga/db' < '$work/groonga-load.grn'")
+  gr_disk=$(du -sm "$work/groonga" | cut -f1)
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 200); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
@@ -117,7 +126,8 @@ pids+=($!)
 wait_http "http://127.0.0.1:$kb_port/health"
 read -r z_rps z_p50 z_p99 z_err z_n < <(run_wrk kb-zipf "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&facets=false" "$zipf")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+per_s() { awk -v r="$records" -v s="$1" 'BEGIN { if (s + 0 > 0) printf "%.0f", r / s; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f", a / b; else print "-" }'; }
 faster_peer=$(awk -v a="$f_rps" -v b="$g_rps" -v c="$fo_rps" 'BEGIN { m=a; if (b>m) m=b; if (c>m) m=c; print m }')
 
 cat <<TABLE
@@ -127,9 +137,9 @@ records: $records   connections: $conns   duration: ${duration}s per run   cores
 
 | system | index s | records/s | peak MB | disk MB |
 |---|---|---|---|---|
-| kb-index | $kb_s | $(awk -v r="$records" -v s="$kb_s" 'BEGIN{printf "%.0f", r/s}') | $kb_mb | $kb_disk |
-| SQLite FTS5 | $fts_s | $(awk -v r="$records" -v s="$fts_s" 'BEGIN{printf "%.0f", r/s}') | $fts_mb | $fts_disk |
-| Groonga | $gr_s | $(awk -v r="$records" -v s="$gr_s" 'BEGIN{printf "%.0f", r/s}') | $gr_mb | $gr_disk |
+| kb-index | $kb_s | $(per_s "$kb_s") | $kb_mb | $kb_disk |
+| SQLite FTS5 | $fts_s | $(per_s "$fts_s") | $fts_mb | $fts_disk |
+| Groonga | $gr_s | $(per_s "$gr_s") | $gr_mb | $gr_disk |
 
 | HTTP run | requests/s | p50 | p99 | socket errors | non-2xx |
 |---|---|---|---|---|---|
