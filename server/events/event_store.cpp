@@ -81,8 +81,8 @@ EventStore::~EventStore() {
 }
 
 bool EventStore::record(Event event) {
-  event.query = redact(event.query);
-  event.reason = redact(event.reason);
+  redact_in_place(event.query);
+  redact_in_place(event.reason);
   if (event.time_ms == 0) event.time_ms = now_ms();
   bool wake = false;
   {

@@ -157,4 +157,14 @@ bool luhn_valid(std::string_view digits) {
 
 std::string redact(std::string_view text) { return redact_numbers(redact_emails(text)); }
 
+void redact_in_place(std::string& text) {
+  int digits = 0;
+  bool at = false;
+  for (char c : text) {
+    digits += is_digit(c);
+    at = at || c == '@';
+  }
+  if (at || digits >= 7) text = redact(text);
+}
+
 }  // namespace kb::events

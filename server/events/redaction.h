@@ -14,6 +14,10 @@ namespace kb::events {
 // "0x8007") are not numbers. Pure; never throws for any input, valid UTF-8 or not.
 std::string redact(std::string_view text);
 
+// redact() in place; a text with no '@' and fewer than 7 digits (most queries) is left
+// untouched without a copy.
+void redact_in_place(std::string& text);
+
 // The Luhn check over a string of digits (false for anything else).
 bool luhn_valid(std::string_view digits);
 

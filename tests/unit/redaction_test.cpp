@@ -8,6 +8,7 @@
 
 using kb::events::luhn_valid;
 using kb::events::redact;
+using kb::events::redact_in_place;
 
 TEST_CASE("redact: personal data is replaced, everything else stays") {
   struct Case {
@@ -48,6 +49,14 @@ TEST_CASE("redact: personal data is replaced, everything else stays") {
   for (const auto& c : cases) {
     CAPTURE(std::string(c.name));
     CHECK(redact(c.in) == c.out);
+  }
+}
+
+TEST_CASE("redact_in_place agrees with redact, with and without its fast path") {
+  for (std::string s : {"reset password", "call 0770 090 0123", "a@b.co", "123456", "x 1 2 3 4 5 6 7", ""}) {
+    const std::string expected = redact(s);
+    redact_in_place(s);
+    CHECK(s == expected);
   }
 }
 
