@@ -54,3 +54,7 @@ if(NOT TARGET kb::libxml2)
   add_library(kb::libxml2 INTERFACE IMPORTED)
   set_target_properties(kb::libxml2 PROPERTIES INTERFACE_LINK_LIBRARIES "PkgConfig::LIBXML2")
 endif()
+
+# SQLite (Debian libsqlite3-dev) for the event store (server/events): CMake's FindSQLite3
+# defines SQLite::SQLite3.
+find_package(SQLite3 REQUIRED)

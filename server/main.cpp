@@ -2,11 +2,13 @@
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "errors.h"
+#include "event_store.h"
 #include "http_server.h"
 #include "knowledge_base.h"
 #include "server_config.h"
@@ -41,7 +43,18 @@ int main(int argc, char** argv) {
     const kb::server::ServerConfig config = kb::server::load_server_config(args, env);
     kb::search::KnowledgeBase kb(config.kb_dir, config.search);
     kb.watch(std::chrono::milliseconds(config.reload_interval_ms));
-    kb::server::HttpServer server(config, kb);
+    // Declared before the server, so it is destroyed after it: the last requests' events are
+    // written before the process ends.
+    std::unique_ptr<kb::events::EventStore> events;
+    if (config.events.enabled && !config.events.path.empty()) {
+      kb::events::StoreSettings s;
+      s.path = config.events.path;
+      s.retention_days = config.events.retention_days;
+      s.queue_capacity = config.events.queue_capacity;
+      s.flush_interval = std::chrono::milliseconds(config.events.flush_interval_ms);
+      events = std::make_unique<kb::events::EventStore>(s);
+    }
+    kb::server::HttpServer server(config, kb, events.get());
     const int port = server.bind();
     std::printf("kb-server: listening on http://%s:%d (index %s)\n", config.host.c_str(), port,
                 kb.version().c_str());

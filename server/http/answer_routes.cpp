@@ -10,6 +10,8 @@
 #include "channel.h"
 #include "channel_registry.h"
 #include "errors.h"
+#include "event_routes.h"
+#include "event_store.h"
 #include "knowledge_base.h"
 #include "labels.h"
 #include "language.h"
@@ -57,11 +59,12 @@ std::string url_encode(std::string_view s) {
 
 class AnswerRoutes {
  public:
-  AnswerRoutes(const ServerConfig& config, search::KnowledgeBase& kb, const plugins::ChannelRegistry& channels)
-      : config_(config), kb_(kb), channels_(channels) {}
+  AnswerRoutes(const ServerConfig& config, search::KnowledgeBase& kb, const plugins::ChannelRegistry& channels,
+               events::EventStore* events)
+      : config_(config), kb_(kb), channels_(channels), events_(events) {}
 
   void answer(const httplib::Request& req, httplib::Response& res) const {
-    check_params(req, {"q", "lang", "channel"});
+    check_params(req, {"q", "lang", "channel", "session"});
     const std::string query = req.get_param_value("q");
     if (query.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw InvalidArgument("q is required", "missing_parameter");
@@ -74,6 +77,12 @@ class AnswerRoutes {
     sr.channel = choice.visibility;
     sr.include_internal = choice.internal;
     sr.per_page = kCandidates;
+    const std::string session = session_param(req);
+    // What the session did before this answer: agents are shown it; bots do not serve again
+    // what the customer rated unhelpful.
+    std::vector<events::Event> journey;
+    if (events_ && !session.empty()) journey = events_->journey(session);
+    if (!choice.internal) sr.skip_items = unhelpful_items(journey);
 
     const search::AnswerLookup found = kb_.answer(sr);
     const double threshold = channels_.threshold(choice.name);
@@ -81,6 +90,8 @@ class AnswerRoutes {
     if (found.best && found.confidence >= threshold) {
       const plugins::Answer a = to_answer(*found.best, found.confidence, query, choice);
       write_answer(res, choice, a);
+      record_answer(session, choice, found, a.id, a.lang, query);
+      if (choice.internal && !session.empty()) add_journey(res, session, journey);
       return;
     }
 
@@ -97,6 +108,7 @@ class AnswerRoutes {
     n.threshold = threshold;
     const plugins::Labels& labels = plugins::labels_for(n.lang);
     for (const auto& h : found.search.hits) {
+      if (sr.skip_items.count(h.id)) continue;  // rated unhelpful in this session already
       n.candidates.push_back({h.id, h.lang, h.title, absolute(h.url), h.percent / 100.0});
       if (n.clarifying_prompts.size() < kPrompts) n.clarifying_prompts.push_back(h.title);
     }
@@ -111,10 +123,12 @@ class AnswerRoutes {
     res.set_header("X-KB-Channel", choice.name);
     res.set_content(out.body, out.content_type);
     res.status = 200;
+    record_answer(session, choice, found, "", n.lang, query);
+    if (choice.internal && !session.empty()) add_journey(res, session, journey);
   }
 
   void article(const httplib::Request& req, httplib::Response& res) const {
-    check_params(req, {"lang", "channel"});
+    check_params(req, {"lang", "channel", "session"});
     const std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
     if (id.empty() || id.size() > kMaxIdBytes) {
       throw InvalidArgument("an article id is 1 to " + std::to_string(kMaxIdBytes) + " bytes", "invalid_parameter");
@@ -131,8 +145,18 @@ class AnswerRoutes {
       throw InvalidArgument("no article '" + id + "' on channel '" + choice.name + "'", "not_found");
     }
     res.set_header("X-KB-Index-Version", found->index_version);
+    const std::string session = session_param(req);
     // A direct lookup is not a guess.
     write_answer(res, choice, to_answer(*found, 1.0, "", choice));
+    if (events_) {
+      events::Event e;
+      e.type = events::EventType::View;
+      e.session = session;
+      e.channel = choice.name;
+      e.lang = found->article.lang;
+      e.item = found->article.id;
+      events_->record(std::move(e));
+    }
   }
 
   // Short links for size-limited channels (SMS): redirect to the article's URL.
@@ -150,6 +174,29 @@ class AnswerRoutes {
   }
 
  private:
+  void record_answer(const std::string& session, const ChannelChoice& choice, const search::AnswerLookup& found,
+                     const std::string& item, const std::string& lang, const std::string& query) const {
+    if (!events_) return;
+    events::Event e;
+    e.type = events::EventType::Answer;
+    e.session = session;
+    e.channel = choice.name;
+    e.lang = lang;
+    e.query = query;
+    e.item = item;
+    e.results = static_cast<std::int64_t>(found.search.hits.size());
+    for (const auto& h : found.search.hits) e.top.push_back(h.id);
+    events_->record(std::move(e));
+  }
+
+  // The agent channel's JSON with the session's journey before this answer ("journey").
+  static void add_journey(httplib::Response& res, const std::string& session, const std::vector<events::Event>& steps) {
+    nlohmann::json body = nlohmann::json::parse(res.body, nullptr, false);
+    if (!body.is_object()) return;
+    body["journey"] = journey_json(session, steps, false);
+    res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
   ChannelChoice choose_channel(const httplib::Request& req) const {
     ChannelChoice c;
     c.name = req.has_param("channel") ? req.get_param_value("channel") : kDefaultChannel;
@@ -254,13 +301,14 @@ class AnswerRoutes {
   const ServerConfig& config_;
   search::KnowledgeBase& kb_;
   const plugins::ChannelRegistry& channels_;
+  events::EventStore* events_;
 };
 
 }  // namespace
 
 void install_answer_routes(RouteTable& routes, const ServerConfig& config, search::KnowledgeBase& kb,
-                           const plugins::ChannelRegistry& channels) {
-  auto r = std::make_shared<const AnswerRoutes>(config, kb, channels);
+                           const plugins::ChannelRegistry& channels, events::EventStore* events) {
+  auto r = std::make_shared<const AnswerRoutes>(config, kb, channels, events);
   routes.get("/v1/answer", [r](const auto& req, auto& res) { r->answer(req, res); });
   routes.get(R"(/v1/articles/([^/]+))", [r](const auto& req, auto& res) { r->article(req, res); });
   routes.get(R"(/a/([^/]+)/([^/]+))", [r](const auto& req, auto& res) { r->short_link(req, res); });

@@ -22,6 +22,8 @@
 #include "article.h"
 #include "channel_registry.h"
 #include "errors.h"
+#include "event_routes.h"
+#include "event_store.h"
 #include "http_support.h"
 #include "knowledge_base.h"
 #include "language.h"
@@ -34,6 +36,8 @@ namespace {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kRecordedTop = 5;  // result ids kept with a recorded search
 
 std::string iso_now() {
   const std::time_t now = std::time(nullptr);
@@ -74,11 +78,12 @@ class CountingPool : public httplib::TaskQueue {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerConfig& c, search::KnowledgeBase& k)
-      : config(c), kb(k), channels(plugins::make_channel_registry(c.channel_plugins, c.channel_thresholds)) {}
+  Impl(const ServerConfig& c, search::KnowledgeBase& k, events::EventStore* e)
+      : config(c), kb(k), events(e), channels(plugins::make_channel_registry(c.channel_plugins, c.channel_thresholds)) {}
 
   const ServerConfig& config;
   search::KnowledgeBase& kb;
+  events::EventStore* events;
   const plugins::ChannelRegistry channels;
   Listener http;
   RouteTable routes{http};
@@ -136,7 +141,7 @@ struct HttpServer::Impl {
   void handle_search(const httplib::Request& req, httplib::Response& res) {
     const auto started = Clock::now();
     check_params(req, {"q", "lang", "channel", "category", "tag", "product", "page", "per_page",
-                       "prefix", "facets"});
+                       "prefix", "facets", "session", "explain"});
     search::SearchRequest sr;
     sr.query = req.get_param_value("q");
     sr.category = req.get_param_value("category");
@@ -155,6 +160,8 @@ struct HttpServer::Impl {
     sr.per_page = int_param(req, "per_page", 10);
     sr.prefix = bool_param(req, "prefix", true);
     sr.facets = bool_param(req, "facets", true);
+    const bool explain = bool_param(req, "explain", false);
+    const std::string session = session_param(req);
 
     const search::SearchResponse r = kb.search(sr);
     json results = json::array();
@@ -167,6 +174,21 @@ struct HttpServer::Impl {
                          {"url", h.url},
                          {"score", std::round(h.score * 1000) / 1000},
                          {"percent", h.percent}});
+      if (explain) {
+        results.back()["explain"] = {{"bm25", h.bm25}, {"feedback", h.feedback}, {"score", h.score}};
+      }
+    }
+    // Page 1 is the search; later pages are the same search read further.
+    if (events && sr.page == 1) {
+      events::Event e;
+      e.type = events::EventType::Search;
+      e.session = session;
+      e.channel = sr.channel;
+      e.lang = !r.served_lang.empty() ? r.served_lang : sr.lang;
+      e.query = sr.query;
+      e.results = static_cast<std::int64_t>(r.total);
+      for (std::size_t i = 0; i < r.hits.size() && i < kRecordedTop; ++i) e.top.push_back(r.hits[i].id);
+      events->record(std::move(e));
     }
     const double took =
         std::chrono::duration<double, std::milli>(Clock::now() - started).count();
@@ -189,7 +211,7 @@ struct HttpServer::Impl {
 
   void handle_suggest(const httplib::Request& req, httplib::Response& res) {
     const auto started = Clock::now();
-    check_params(req, {"q", "lang", "channel", "limit"});
+    check_params(req, {"q", "lang", "channel", "limit", "session"});
     search::SuggestRequest sr;
     sr.query = req.get_param_value("q");
     if (sr.query.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -200,7 +222,19 @@ struct HttpServer::Impl {
     sr.channel = channel_param(req);
     sr.include_internal = sr.channel == "agent";
     sr.limit = int_param(req, "limit", 8);
+    const std::string session = session_param(req);
     const search::SuggestResponse r = kb.suggest(sr);
+    if (events) {
+      events::Event e;
+      e.type = events::EventType::Suggest;
+      e.session = session;
+      e.channel = sr.channel;
+      e.lang = !r.served_lang.empty() ? r.served_lang : sr.lang;
+      e.query = sr.query;
+      e.results = static_cast<std::int64_t>(r.suggestions.size());
+      for (std::size_t i = 0; i < r.suggestions.size() && i < kRecordedTop; ++i) e.top.push_back(r.suggestions[i].id);
+      events->record(std::move(e));
+    }
     json suggestions = json::array();
     for (const auto& s : r.suggestions) {
       suggestions.push_back({{"text", s.text},
@@ -235,8 +269,9 @@ struct HttpServer::Impl {
     routes.get("/health", [this](const auto& req, auto& res) { handle_health(req, res); });
     routes.get("/v1/search", [this](const auto& req, auto& res) { handle_search(req, res); });
     routes.get("/v1/suggest", [this](const auto& req, auto& res) { handle_suggest(req, res); });
-    install_answer_routes(routes, config, kb, channels);
+    install_answer_routes(routes, config, kb, channels, events);
     install_admin_routes(routes, config, kb);
+    install_event_routes(routes, config, kb, channels, events);
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       // Shed load while too many connections wait for a worker: a fast 503 now beats a
@@ -333,8 +368,8 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(const ServerConfig& config, search::KnowledgeBase& kb)
-    : impl_(std::make_unique<Impl>(config, kb)) {
+HttpServer::HttpServer(const ServerConfig& config, search::KnowledgeBase& kb, events::EventStore* events)
+    : impl_(std::make_unique<Impl>(config, kb, events)) {
   impl_->install();
 }
 

@@ -8,15 +8,19 @@
 namespace kb::search {
 class KnowledgeBase;
 }
+namespace kb::events {
+class EventStore;
+}
 
 namespace kb::server {
 
 // Routes, JSON errors, limits and socket settings around one KnowledgeBase.
 // bind() then serve(); stop() may be called from any thread and makes serve() return after
-// requests in flight have finished.
+// requests in flight have finished. With an event store (which must outlive the server),
+// searches, suggestions, answers and views are recorded and feedback is accepted.
 class HttpServer {
  public:
-  HttpServer(const ServerConfig& config, search::KnowledgeBase& kb);
+  HttpServer(const ServerConfig& config, search::KnowledgeBase& kb, events::EventStore* events = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

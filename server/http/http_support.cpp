@@ -24,6 +24,8 @@ int status_for(const std::string& code) {
       {"uri_too_long", 414},      {"index_unavailable", 503}, {"index_reopen", 503},
       {"overloaded", 503},        {"internal", 500},          {"search_failed", 500},
       {"request_timeout", 408},   {"rate_limited", 429},      {"headers_too_large", 431},
+      {"invalid_json", 400},      {"invalid_field", 400},     {"missing_field", 400},
+      {"unknown_field", 400},     {"unknown_event_type", 400}, {"events_disabled", 503},
   };
   auto it = table.find(code);
   return it == table.end() ? 500 : it->second;
@@ -136,6 +138,23 @@ bool bool_param(const httplib::Request& req, const char* name, bool fallback) {
   if (v == "false" || v == "0") return false;
   throw InvalidArgument(std::string(name) + " must be true or false, not '" + v + "'",
                         "invalid_parameter");
+}
+
+std::string session_param(const httplib::Request& req) {
+  const std::string id = req.has_param("session") ? req.get_param_value("session") : req.get_header_value("X-Session-Id");
+  check_session_id(id, "session");
+  return id;
+}
+
+void check_session_id(const std::string& id, const std::string& what) {
+  if (id.size() > kMaxSessionBytes) {
+    throw InvalidArgument(what + " is longer than " + std::to_string(kMaxSessionBytes) + " bytes", "invalid_parameter");
+  }
+  const bool ok = std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.' || c == ':';
+  });
+  if (!ok) throw InvalidArgument(what + " may hold only letters, digits and - _ . :", "invalid_parameter");
 }
 
 void check_params(const httplib::Request& req, const std::set<std::string>& allowed) {

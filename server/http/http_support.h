@@ -39,6 +39,15 @@ int int_param(const httplib::Request& req, const char* name, int fallback);
 // A boolean parameter ("true"/"false"/"1"/"0"); throws kb::InvalidArgument if malformed.
 bool bool_param(const httplib::Request& req, const char* name, bool fallback);
 
+// Session ids: 1 to kMaxSessionBytes letters, digits and - _ . : (opaque to the server).
+constexpr std::size_t kMaxSessionBytes = 128;
+// The `session` parameter, else the X-Session-Id header, else ""; throws kb::InvalidArgument
+// (invalid_parameter) when it is not a session id.
+std::string session_param(const httplib::Request& req);
+// Throws kb::InvalidArgument (invalid_parameter) naming `what` unless `id` is "" or a
+// session id.
+void check_session_id(const std::string& id, const std::string& what);
+
 // Throws kb::InvalidArgument for parameters not in `allowed` (unknown_parameter) and for
 // names or values that are not valid UTF-8 (invalid_utf8).
 void check_params(const httplib::Request& req, const std::set<std::string>& allowed);

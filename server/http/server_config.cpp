@@ -141,6 +141,13 @@ void apply(ServerConfig& c, const std::string& key, const std::string& value, co
   else if (key == "max_query_bytes") c.search.max_query_bytes = static_cast<std::size_t>(parse_int(value, what, 1, 65536));
   else if (key == "article_url_template") c.search.url_template = value;
   else if (key == "default_languages") c.search.default_languages = parse_languages(split_commas(value), what);
+  else if (key == "events.enabled") c.events.enabled = parse_bool(value, what);
+  else if (key == "events.path") c.events.path = value;
+  else if (key == "events.retention_days") c.events.retention_days = static_cast<int>(parse_int(value, what, 0, 36500));
+  else if (key == "events.queue_capacity") c.events.queue_capacity = static_cast<std::size_t>(parse_int(value, what, 1, 10000000));
+  else if (key == "events.flush_interval_ms") c.events.flush_interval_ms = static_cast<int>(parse_int(value, what, 1, 600000));
+  else if (key == "events.boost") c.events.boost = parse_bool(value, what);
+  else if (key == "events.boost_refresh_s") c.events.boost_refresh_s = static_cast<int>(parse_int(value, what, 1, 86400));
   else throw InvalidArgument(source + ": unknown setting '" + key + "'");
 }
 
@@ -191,6 +198,17 @@ void load_yaml(ServerConfig& c, const std::string& path) {
       }
       continue;
     }
+    if (key == "events") {
+      if (!kv.second.IsMap()) throw InvalidArgument(where + ": events must be a mapping (path, retention_days, ...)");
+      for (const auto& e : kv.second) {
+        const std::string name = e.first.as<std::string>();
+        const auto m = e.second.Mark();
+        const std::string at = path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+        if (!e.second.IsScalar()) throw InvalidArgument(at + ": events: " + name + " must be a single value");
+        apply(c, "events." + name, e.second.Scalar(), at);
+      }
+      continue;
+    }
     if (!kv.second.IsScalar()) throw InvalidArgument(where + ": " + key + " must be a single value");
     apply(c, key, kv.second.Scalar(), where);
   }
@@ -200,7 +218,7 @@ void load_yaml(ServerConfig& c, const std::string& path) {
 
 std::string server_usage() {
   return "usage: kb-server --kb DIR [--port N] [--host ADDR] [--config FILE] [--threads N]\n"
-         "                 [--default-languages en,de] [--no-access-log]\n"
+         "                 [--default-languages en,de] [--events FILE] [--no-access-log]\n"
          "\n"
          "Serves the knowledge base in DIR over HTTP. Settings come from defaults, then the\n"
          "YAML file given by --config (or KB_CONFIG), then KB_* environment variables, then\n"
@@ -233,6 +251,10 @@ ServerConfig load_server_config(const std::vector<std::string>& args,
       {"KB_CHANNEL_PLUGINS", "channel_plugins"},
       {"KB_CHANNEL_THRESHOLDS", "channel_thresholds"},
       {"KB_PUBLIC_BASE_URL", "public_base_url"},
+      {"KB_EVENTS_ENABLED", "events.enabled"},
+      {"KB_EVENTS_PATH", "events.path"},
+      {"KB_EVENTS_RETENTION_DAYS", "events.retention_days"},
+      {"KB_EVENTS_BOOST", "events.boost"},
   };
   for (const auto& [var, key] : env_names) {
     if (auto it = env.find(var); it != env.end()) apply(c, key, it->second, "environment " + var);
@@ -241,6 +263,7 @@ ServerConfig load_server_config(const std::vector<std::string>& args,
   static const std::map<std::string, std::string> flag_names = {
       {"--kb", "kb"},         {"--host", "host"},       {"--port", "port"},
       {"--threads", "threads"}, {"--content", "content_dir"}, {"--default-languages", "default_languages"},
+      {"--events", "events.path"},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];

@@ -10,6 +10,18 @@
 
 namespace kb::server {
 
+// The event store and what it feeds (docs/analytics.md). Events are recorded only when
+// `enabled` and a `path` is set.
+struct EventSettings {
+  bool enabled = true;
+  std::string path;                    // SQLite file; "" records nothing
+  int retention_days = 90;             // 0 keeps events for ever
+  std::size_t queue_capacity = 10000;  // events waiting to be written; more are dropped (counted)
+  int flush_interval_ms = 200;         // the writer commits at least this often
+  bool boost = true;                   // feedback in ranking
+  int boost_refresh_s = 60;            // how often the boost is recomputed from the events
+};
+
 struct ServerConfig {
   std::string kb_dir;                 // knowledge base folder (required)
   std::string host = "127.0.0.1";
@@ -43,6 +55,7 @@ struct ServerConfig {
   std::map<std::string, double> channel_thresholds;  // confidence threshold per channel, 0..1
   std::string public_base_url;        // "https://help.example.com": makes answer links absolute
   search::SearchSettings search;
+  EventSettings events;
 };
 
 // Loads the configuration. `args` are the command-line arguments without the program name;

@@ -78,6 +78,7 @@ Searcher& KnowledgeBase::thread_searcher() {
   if (!searcher || searcher->generation() != live->name) {
     searcher.reset();  // close the old generation before opening the new one
     searcher = std::make_unique<Searcher>(*live, settings_);
+    searcher->set_feedback(&feedback_);
   }
   return *searcher;
 }
@@ -98,10 +99,16 @@ auto KnowledgeBase::with_searcher(F&& f) {
 SearchResponse KnowledgeBase::search(const SearchRequest& request) {
   // Repeated queries (popular questions, identical keystrokes) are answered from the cache;
   // the key holds the generation, so a new generation invalidates everything at once.
+  // The cache keeps responses before the feedback boost, which is applied on the way out, so
+  // new feedback never waits for cached entries to expire.
   const std::string key = ResultCache::key(live_.load()->name, request);
-  if (auto cached = cache_.get(key)) return *cached;
+  if (auto cached = cache_.get(key)) {
+    feedback_.rerank(cached->hits);
+    return std::move(*cached);
+  }
   SearchResponse response = with_searcher([&](Searcher& s) { return s.search(request); });
   if (response.index_version == live_.load()->name) cache_.put(key, response);
+  feedback_.rerank(response.hits);
   return response;
 }
 

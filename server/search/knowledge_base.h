@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "feedback_boost.h"
 #include "generation.h"
 #include "result_cache.h"
 #include "search_types.h"
@@ -50,6 +51,10 @@ class KnowledgeBase {
 
   const SearchSettings& settings() const { return settings_; }
 
+  // The feedback boost applied to search results and answer candidates; publish() to it
+  // from any thread.
+  FeedbackBoost& feedback() { return feedback_; }
+
  private:
   Searcher& thread_searcher();
   template <class F>
@@ -60,6 +65,7 @@ class KnowledgeBase {
   const SearchSettings settings_;
   std::atomic<std::shared_ptr<const GenerationRef>> live_;
   ResultCache cache_;
+  FeedbackBoost feedback_;
 
   std::mutex watch_mutex_;
   std::condition_variable watch_cv_;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct SearchRequest {
   bool include_internal = false;        // internal items (agents only)
   bool prefix = true;                   // the last word may be unfinished (as-you-type)
   bool facets = true;                   // count categories, tags, products and channels
+  // answer() only: items not to serve (the customer rated them unhelpful); the next
+  // candidate is taken instead.
+  std::set<std::string> skip_items;
 };
 
 struct SearchHit {
@@ -31,7 +35,9 @@ struct SearchHit {
   std::string summary;
   std::string snippet;   // HTML-escaped, matches in <mark>
   std::string url;
-  double score = 0;      // BM25-based weight; comparable within one response only
+  double score = 0;      // bm25 * feedback, the order of the hits; comparable within one response only
+  double bm25 = 0;       // Xapian's BM25-based weight
+  double feedback = 1;   // the bounded feedback factor (feedback_boost.h)
   int percent = 0;       // Xapian's percentage relevance
 };
 

@@ -7,6 +7,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -523,8 +524,11 @@ AnswerLookup Searcher::answer(const SearchRequest& request) {
       out.search = std::move(focused);
     }
   }
-  if (out.search.hits.empty()) return out;
-  const SearchHit& top = out.search.hits.front();
+  if (feedback_) feedback_->rerank(out.search.hits);
+  const auto chosen = std::find_if(out.search.hits.begin(), out.search.hits.end(),
+                                   [&](const SearchHit& h) { return !request.skip_items.count(h.id); });
+  if (chosen == out.search.hits.end()) return out;
+  const SearchHit& top = *chosen;
   ArticleRequest ar;
   ar.id = top.id;
   ar.lang = top.lang;

@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include "analyzer.h"
+#include "feedback_boost.h"
 #include "generation.h"
 #include "lexicon.h"
 #include "query_builder.h"
@@ -27,6 +28,10 @@ class Searcher {
   Searcher(const GenerationRef& generation, const SearchSettings& settings);
 
   const std::string& generation() const { return generation_; }
+
+  // The feedback boost answer() reranks its candidates with (none by default); it must
+  // outlive the searcher.
+  void set_feedback(const FeedbackBoost* boost) { feedback_ = boost; }
 
   // Throws kb::InvalidArgument (codes: invalid_parameter, query_too_long) for bad requests,
   // kb::IndexUnavailable if the database fails underneath.
@@ -89,6 +94,7 @@ class Searcher {
   std::map<std::string, Lexicon> lexicons_;
   std::map<std::string, std::unique_ptr<Xapian::Database>> spelling_;
   std::map<std::string, std::unique_ptr<QueryBuilder>> builders_;  // after analyzers_
+  const FeedbackBoost* feedback_ = nullptr;
 };
 
 }  // namespace kb::search

@@ -28,7 +28,11 @@ struct Served {
   kb::test::TempDir dir;
   std::unique_ptr<kb::test::ServerProcess> server;
 
-  explicit Served(const std::string& config_yaml) {
+  // "{dir}" in the YAML stands for the test's temporary folder.
+  explicit Served(std::string config_yaml) {
+    for (auto at = config_yaml.find("{dir}"); at != std::string::npos; at = config_yaml.find("{dir}")) {
+      config_yaml.replace(at, 5, dir.path().string());
+    }
     const auto r = kb::test::run_command({kb::test::kb_index_path(), "build", "--content",
                                           std::string(KB_FIXTURES) + "/content", "--out", (dir / "kb").string(),
                                           "--quiet"});
@@ -63,6 +67,11 @@ std::string head(const std::string& request_line, const std::string& headers = "
   return request_line + "\r\nHost: kb\r\nConnection: close\r\n" + headers + "\r\n";
 }
 
+std::string post_json(const std::string& path, const std::string& body) {
+  return head("POST " + path + " HTTP/1.1",
+              "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n") + body;
+}
+
 std::string many_headers(int n, std::size_t value_bytes) {
   std::string out;
   for (int i = 0; i < n; ++i) out += "X-Header-" + std::to_string(i) + ": " + std::string(value_bytes, 'v') + "\r\n";
@@ -72,7 +81,7 @@ std::string many_headers(int n, std::size_t value_bytes) {
 }  // namespace
 
 TEST_CASE("bad requests get a JSON error with the right status, and lose nothing") {
-  Served s("max_body_bytes: 1000\nmax_query_bytes: 1000\nmax_per_page: 50\n");
+  Served s("max_body_bytes: 1000\nmax_query_bytes: 1000\nmax_per_page: 50\nevents:\n  path: {dir}/events.db\n");
   const std::vector<std::string> searches = {"/v1/search?q=password&lang=en", "/v1/search?q=WLAN+langsam",
                                              "/v1/search?q=wifi&category=internet&per_page=5"};
   std::vector<std::vector<std::string>> before;
@@ -132,6 +141,27 @@ TEST_CASE("bad requests get a JSON error with the right status, and lose nothing
        403, "forbidden"},
       {"the agent channel with a malformed Authorization header",
        head("GET /v1/search?q=retention&channel=agent HTTP/1.1", "Authorization: Basic \xff\xfe\r\n"), 401, "unauthorized"},
+      // Feedback and events: JSON bodies.
+      {"malformed JSON feedback", post_json("/v1/feedback", "{\"item\": \"wifi-slow\", \"helpful\": tr"), 400, "invalid_json"},
+      {"a JSON string, not an object", post_json("/v1/events", "\"click\""), 400, "invalid_json"},
+      {"JSON nested 450 deep", post_json("/v1/events", std::string(450, '[') + std::string(450, ']')), 400, "invalid_json"},
+      {"a raw control byte in a JSON string", post_json("/v1/feedback", std::string("{\"item\": \"a\x01b\", \"helpful\": true}")),
+       400, "invalid_json"},
+      {"invalid UTF-8 in a JSON string", post_json("/v1/feedback", "{\"item\": \"\xc0\xaf\", \"helpful\": true}"), 400,
+       "invalid_json"},
+      {"trailing garbage after the JSON", post_json("/v1/feedback", "{\"item\": \"a\", \"helpful\": true} x"), 400,
+       "invalid_json"},
+      {"helpful as a number", post_json("/v1/feedback", "{\"item\": \"a\", \"helpful\": 1}"), 400, "invalid_field"},
+      {"an unknown event type", post_json("/v1/events", "{\"type\": \"buy\", \"item\": \"a\"}"), 400, "unknown_event_type"},
+      {"an event without an item", post_json("/v1/events", "{\"type\": \"click\"}"), 400, "missing_field"},
+      {"a feedback body over max_body_bytes", post_json("/v1/feedback", "{\"item\": \"" + std::string(2000, 'a') + "\"}"),
+       413, "payload_too_large"},
+      {"an escaped NUL in an item is just a character", post_json("/v1/events", "{\"type\": \"view\", \"item\": \"a\\u0000b\"}"),
+       202, ""},
+      {"a session header that is not a session id",
+       head("POST /v1/feedback HTTP/1.1", "X-Session-Id: ../../etc\r\nContent-Length: 30\r\n") +
+           "{\"item\": \"a\", \"helpful\": true}",
+       400, "invalid_parameter"},
       // Malformed HTTP.
       {"a request line that is not HTTP", "GARBAGE\r\n\r\n", 400, "bad_request"},
       {"an unknown method", head("BREW /v1/search?q=a HTTP/1.1"), 400, "bad_request"},

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
@@ -90,13 +91,19 @@ class Probe {
   }
   // The agent channel with its token: internal content may (and must) be there.
   kb::test::RawResponse get_as_agent(const std::string& target) { return request(target, "", kAgentToken, false); }
+  // POSTs a JSON body and checks the response like get().
+  kb::test::RawResponse post(const std::string& target, const std::string& body, const std::string& echoed = "",
+                             const std::string& token = "") {
+    return request(target, echoed, token, true, body);
+  }
 
  private:
   kb::test::RawResponse request(const std::string& target, const std::string& echoed, const std::string& token,
-                                bool check) {
-    std::string request = "GET " + target + " HTTP/1.1\r\nHost: kb\r\nConnection: close\r\n";
+                                bool check, const std::optional<std::string>& body = std::nullopt) {
+    std::string request = (body ? "POST " : "GET ") + target + " HTTP/1.1\r\nHost: kb\r\nConnection: close\r\n";
     if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
-    const auto r = kb::test::raw_request(port_, request + "\r\n");
+    if (body) request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body->size()) + "\r\n";
+    const auto r = kb::test::raw_request(port_, request + "\r\n" + body.value_or(""));
     REQUIRE(r);
     ++requests_;
     std::string all = r->body;
@@ -138,7 +145,8 @@ TEST_CASE("internal content never reaches a public endpoint or channel; agents s
   kb::test::ServerProcess server(dir / "kb", {},
                                  {{"KB_AGENT_TOKEN", kAgentToken},
                                   {"KB_EDITOR_TOKEN", kEditorToken},
-                                  {"KB_PUBLIC_BASE_URL", "https://help.example.test"}});
+                                  {"KB_PUBLIC_BASE_URL", "https://help.example.test"},
+                                  {"KB_EVENTS_PATH", (dir / "events.db").string()}});
   Probe probe(server.port());
 
   const std::vector<Article> articles = bundled_articles();
@@ -215,6 +223,33 @@ TEST_CASE("internal content never reaches a public endpoint or channel; agents s
     CHECK(link.status == 302);
   }
 
+  // Feedback and events about internal items, with queries and reasons aimed at them, are
+  // accepted without echoing anything; the journeys they make are for agents only.
+  for (const auto& q : queries) {
+    CAPTURE(q);
+    for (const auto& id : internal_ids) {
+      const json feedback = {{"item", id}, {"helpful", false}, {"reason", q}, {"query", q}, {"session", "probe-s1"}};
+      CHECK(probe.post("/v1/feedback", feedback.dump(), q).status == 202);
+      const json click = {{"type", "click"}, {"item", id}, {"query", q}, {"position", 1}, {"session", "probe-s1"}};
+      CHECK(probe.post("/v1/events", click.dump(), q).status == 202);
+    }
+    CHECK(probe.post("/v1/feedback", "{\"item\": \"" + q, q).status == 400);
+    const auto bot = probe.get("/v1/answer?q=" + encode(q) + "&channel=botframework&session=probe-s1", q);
+    CHECK(bot.status == 200);
+  }
+  CHECK(probe.get("/v1/sessions/probe-s1").status == 401);
+  CHECK(probe.get("/v1/sessions/probe-s1", "", kEditorToken).status == 403);
+  CHECK(probe.get("/v1/admin/analytics").status == 401);
+  CHECK(probe.get("/v1/admin/analytics", "", kAgentToken).status == 403);
+  CHECK(probe.post("/v1/events", R"({"type":"view","item":"internal-retention-offers","channel":"agent"})", "",
+                   kEditorToken).status == 403);
+  {
+    // Positive control: the agent sees the session, internal items included.
+    const auto journey = probe.get_as_agent("/v1/sessions/probe-s1");
+    CHECK(journey.status == 200);
+    CHECK(journey.body.find("internal-retention-offers") != std::string::npos);
+  }
+
   // The agent channel without a token, or with a wrong one, shows nothing.
   CHECK(probe.get("/v1/answer?channel=agent&q=retention+offers").status == 401);
   CHECK(probe.get("/v1/articles/lost-or-stolen-phone?channel=agent", "", "not-the-agent-token").status == 403);
@@ -230,4 +265,7 @@ TEST_CASE("internal content never reaches a public endpoint or channel; agents s
   CHECK(log.find(kEditorToken) == std::string::npos);
   CHECK(log.find("q=") == std::string::npos);
   CHECK(log.find("GET /v1/answer 200") != std::string::npos);
+  // Posted bodies are not logged either.
+  CHECK(log.find("POST /v1/feedback 202") != std::string::npos);
+  CHECK(log.find("goodwill credit") == std::string::npos);
 }

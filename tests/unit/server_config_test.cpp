@@ -245,3 +245,40 @@ TEST_CASE("invalid YAML is reported with file:line:column") {
 TEST_CASE("--config without a value is an error") {
   CHECK(error_of({"--kb", "k", "--config"}) == "option --config needs a value");
 }
+
+TEST_CASE("events: off without a path; a YAML mapping, KB_EVENTS_* and --events set it") {
+  const ServerConfig d = load_server_config({"--kb", "/srv/kb"}, {});
+  CHECK(d.events.path.empty());
+  CHECK(d.events.enabled);
+  CHECK(d.events.retention_days == 90);
+  CHECK(d.events.boost);
+
+  kb::test::TempDir dir;
+  const auto yaml = dir.write("kb.yaml",
+                              "events:\n  path: /var/lib/kb/events.db\n  retention_days: 30\n"
+                              "  queue_capacity: 500\n  boost: false\n  boost_refresh_s: 5\n");
+  const ServerConfig y = load_server_config({"--kb", "/srv/kb", "--config", yaml.string()}, {});
+  CHECK(y.events.path == "/var/lib/kb/events.db");
+  CHECK(y.events.retention_days == 30);
+  CHECK(y.events.queue_capacity == 500);
+  CHECK_FALSE(y.events.boost);
+  CHECK(y.events.boost_refresh_s == 5);
+
+  const ServerConfig e = load_server_config({"--kb", "/srv/kb", "--config", yaml.string()},
+                                            {{"KB_EVENTS_PATH", "/tmp/e.db"}, {"KB_EVENTS_RETENTION_DAYS", "0"},
+                                             {"KB_EVENTS_ENABLED", "false"}});
+  CHECK(e.events.path == "/tmp/e.db");
+  CHECK(e.events.retention_days == 0);
+  CHECK_FALSE(e.events.enabled);
+  CHECK(load_server_config({"--kb", "/srv/kb", "--events", "x.db"}, {{"KB_EVENTS_PATH", "/tmp/e.db"}}).events.path ==
+        "x.db");
+
+  CHECK(error_of({"--kb", "k"}, {{"KB_EVENTS_RETENTION_DAYS", "-1"}}) ==
+        "environment KB_EVENTS_RETENTION_DAYS: events.retention_days: -1 is out of range [0, 36500]");
+  const auto bad = dir.write("bad.yaml", "events:\n  colour: red\n");
+  CHECK(error_of({"--kb", "k", "--config", bad.string()}) ==
+        bad.string() + ":2:11: unknown setting 'events.colour'");
+  const auto scalar = dir.write("scalar.yaml", "events: on\n");
+  CHECK(error_of({"--kb", "k", "--config", scalar.string()}) ==
+        scalar.string() + ":1:9: events must be a mapping (path, retention_days, ...)");
+}
