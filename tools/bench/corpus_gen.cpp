@@ -262,7 +262,15 @@ int main(int argc, char** argv) {
       } else if (kind == "prefix") {
         const std::string& last = w[at + 1];
         if (last.size() < 5) continue;
-        q = w[at] + " " + last.substr(0, last.size() - 2);
+        // Drop the last two characters, not bytes: a cut inside a UTF-8 sequence is a query
+        // the server rightly rejects (400), which measured nothing.
+        std::size_t cut = last.size();
+        for (int chars = 0; chars < 2 && cut > 0;) {
+          --cut;
+          if ((static_cast<unsigned char>(last[cut]) & 0xC0) != 0x80) ++chars;
+        }
+        if (cut == 0) continue;
+        q = w[at] + " " + last.substr(0, cut);
       } else {
         q = w[rng.below(w.size())] + " " + w[rng.below(w.size())];
         if (rng.below(2)) q += " " + w[rng.below(w.size())];
