@@ -12,11 +12,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +36,7 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using Key = std::pair<std::string, std::string>;  // (id, lang)
 
-constexpr int kManifestFormat = 1;
+constexpr int kManifestFormat = 2;
 
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
@@ -89,13 +91,78 @@ ContentIssue issue_from(const json& e, const std::string& path) {
           e.value("warning", false) ? Severity::Warning : Severity::Error};
 }
 
-json read_manifest(const fs::path& generation_dir) {
+// The manifest, one line per content file after a header line, so that a build copies the
+// lines of unchanged files as they are and parses a line's tail only when it needs it:
+//   {"format":2,"schema":"...","started_ns":N}
+//   <path, a JSON string>\t<hash>\t<size>\t<mtime ns>\t{"articles":[...],"issues":[...]}
+// (One JSON document for 100k files cost seconds to parse, copy, write and free.)
+struct ManifestEntry {
+  std::string hash;
+  std::int64_t size = -1, mtime = 0;
+  std::string tail;  // {"articles": [...], "issues": [...]}
+};
+
+struct Manifest {
+  std::int64_t started_ns = 0;
+  std::unordered_map<std::string, ManifestEntry> files;
+};
+
+std::string manifest_line(const std::string& path, const std::string& hash, std::int64_t size,
+                          std::int64_t mtime, const std::string& tail) {
+  return json(path).dump() + '\t' + hash + '\t' + std::to_string(size) + '\t' + std::to_string(mtime) +
+         '\t' + tail + '\n';
+}
+
+std::optional<Manifest> read_manifest(const fs::path& generation_dir) {
   std::ifstream in(generation_dir / kManifestFile, std::ios::binary);
-  if (!in) return nullptr;
-  json m = json::parse(in, nullptr, false);
-  if (!m.is_object() || m.value("format", 0) != kManifestFormat ||
-      m.value("schema", "") != schema::kSchemaVersion || !m.contains("files") || !m["files"].is_object()) {
-    return nullptr;
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string_view rest(text);
+  auto next_line = [&rest]() {
+    const auto nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    return line;
+  };
+  const json header = json::parse(next_line(), nullptr, false);
+  if (!header.is_object() || header.value("format", 0) != kManifestFormat ||
+      header.value("schema", "") != schema::kSchemaVersion) {
+    return std::nullopt;
+  }
+  Manifest m;
+  m.started_ns = header.value("started_ns", std::int64_t{0});
+  m.files.reserve(text.size() / 128);
+  while (!rest.empty()) {
+    const std::string_view line = next_line();
+    if (line.empty()) continue;
+    std::string_view field[5];
+    std::string_view r = line;
+    for (int i = 0; i < 4; ++i) {
+      const auto tab = r.find('\t');
+      if (tab == std::string_view::npos) return std::nullopt;  // damaged: build in full
+      field[i] = r.substr(0, tab);
+      r = r.substr(tab + 1);
+    }
+    field[4] = r;
+    std::string path;
+    if (field[0].size() >= 2 && field[0].front() == '"' && field[0].back() == '"' &&
+        field[0].find('\\') == std::string_view::npos) {
+      path = field[0].substr(1, field[0].size() - 2);
+    } else {
+      const json p = json::parse(field[0], nullptr, false);
+      if (!p.is_string()) return std::nullopt;
+      path = p.get<std::string>();
+    }
+    ManifestEntry e;
+    e.hash = field[1];
+    try {
+      e.size = std::stoll(std::string(field[2]));
+      e.mtime = std::stoll(std::string(field[3]));
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    e.tail = field[4];
+    m.files.emplace(std::move(path), std::move(e));
   }
   return m;
 }
@@ -103,30 +170,30 @@ json read_manifest(const fs::path& generation_dir) {
 // The generation an incremental build starts from, with its manifest: the newest retired
 // generation with a usable manifest when old generations are kept (it is recycled: one
 // build behind, it catches up on the last build's changes too, without a copy of the whole
-// base), else the live one (copied). Null when there is none usable.
-json load_manifest(const fs::path& kb_dir, int keep_old_generations, std::string& generation,
-                   bool& recycle) {
+// base), else the live one (copied). Nullopt when there is none usable.
+std::optional<Manifest> load_manifest(const fs::path& kb_dir, int keep_old_generations,
+                                      std::string& generation, bool& recycle) {
   std::optional<GenerationRef> live;
   try {
     live = read_live_generation(kb_dir);
   } catch (const Error&) {
-    return nullptr;
+    return std::nullopt;
   }
-  if (!live) return nullptr;
+  if (!live) return std::nullopt;
   if (keep_old_generations > 0) {
     // The newest retired generation: the fewest changes to catch up on.
     const auto all = list_generations(kb_dir);
     auto g = std::find_if(all.rbegin(), all.rend(), [&](const GenerationRef& r) { return r.name == live->name; });
     for (g = g == all.rend() ? g : std::next(g); g != all.rend(); ++g) {
-      json m = read_manifest(g->path);
-      if (m.is_null()) continue;
+      auto m = read_manifest(g->path);
+      if (!m) continue;
       generation = g->name;
       recycle = true;
       return m;
     }
   }
-  json m = read_manifest(live->path);
-  if (m.is_null()) return nullptr;
+  auto m = read_manifest(live->path);
+  if (!m) return std::nullopt;
   generation = live->name;
   recycle = false;
   return m;
@@ -154,6 +221,7 @@ struct FileState {
   ContentFile file;
   std::string hash;
   std::int64_t size = -1, mtime = 0;
+  const ManifestEntry* recorded = nullptr;  // unchanged: its manifest entry
   bool imported = false;
   std::vector<Article> articles;       // full when imported, stand-ins otherwise
   std::vector<ContentIssue> issues;    // the importer's issues
@@ -170,11 +238,10 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   std::string base_generation;
   bool recycle = false;
   const std::int64_t build_started = now_ns();
-  const json manifest = options.incremental
-                            ? load_manifest(kb_dir, options.keep_old_generations, base_generation, recycle)
-                            : json(nullptr);
-  const json* old_files = manifest.is_object() ? &manifest["files"] : nullptr;
-  const std::int64_t manifest_started = manifest.is_object() ? manifest.value("started_ns", std::int64_t{0}) : 0;
+  const std::optional<Manifest> manifest =
+      options.incremental ? load_manifest(kb_dir, options.keep_old_generations, base_generation, recycle)
+                          : std::nullopt;
+  const std::int64_t manifest_started = manifest ? manifest->started_ns : 0;
 
   // Find the changed files (same size and time as recorded: unchanged; else read and
   // hashed) and import them.
@@ -182,26 +249,24 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   std::vector<FileState> files;
   for (auto& file : list_content_files(content_dir, importers, options.load, issues)) {
     FileState state;
-    const json* old = nullptr;
-    const json* recorded = nullptr;
-    if (old_files) {
-      auto it = old_files->find(file.path);
-      if (it != old_files->end()) recorded = &*it;
+    const ManifestEntry* recorded = nullptr;
+    if (manifest) {
+      auto it = manifest->files.find(file.path);
+      if (it != manifest->files.end()) recorded = &it->second;
     }
     if (const auto st = stat_file(file.full)) std::tie(state.size, state.mtime) = *st;
-    if (recorded && state.size >= 0 && recorded->value("size", std::int64_t{-1}) == state.size &&
-        recorded->value("mtime", std::int64_t{0}) == state.mtime &&
+    if (recorded && state.size >= 0 && recorded->size == state.size && recorded->mtime == state.mtime &&
         state.mtime + kRacyNs < manifest_started) {
-      old = recorded;
-      state.hash = recorded->value("hash", "");
+      state.recorded = recorded;
+      state.hash = recorded->hash;
       state.file = std::move(file);
     } else {
       auto bytes = read_content_file(file, options.load, issues);
       if (!bytes) continue;
       state.file = std::move(file);
       state.hash = hash_hex(*bytes);
-      if (recorded && recorded->value("hash", "") == state.hash) {
-        old = recorded;
+      if (recorded && recorded->hash == state.hash) {
+        state.recorded = recorded;
       } else {
         ImportResult r = state.file.importer->import(state.file.path, *bytes);
         state.imported = true;
@@ -209,9 +274,12 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
         state.issues = std::move(r.issues);
       }
     }
-    if (old) {
-      for (const auto& e : (*old)["articles"]) state.articles.push_back(stand_in(e, state.file.path));
-      for (const auto& e : (*old)["issues"]) state.issues.push_back(issue_from(e, state.file.path));
+    if (state.recorded) {
+      const json tail = json::parse(state.recorded->tail, nullptr, false);
+      if (tail.is_object()) {
+        for (const auto& e : tail.value("articles", json::array())) state.articles.push_back(stand_in(e, state.file.path));
+        for (const auto& e : tail.value("issues", json::array())) state.issues.push_back(issue_from(e, state.file.path));
+      }
     }
     files.push_back(std::move(state));
   }
@@ -220,14 +288,16 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
 
   // Items to rewrite: those a changed, new or removed file gave before or gives now.
   std::set<Key> dirty;
-  const bool incremental = old_files != nullptr;
+  const bool incremental = manifest.has_value();
   if (incremental) {
-    std::map<std::string, bool> imported;  // path -> parsed again
+    std::unordered_map<std::string, bool> imported;  // path -> parsed again
     for (const auto& f : files) imported[f.file.path] = f.imported;
-    for (const auto& [path, entry] : old_files->items()) {
+    for (const auto& [path, entry] : manifest->files) {
       auto it = imported.find(path);
       if (it != imported.end() && !it->second) continue;  // unchanged
-      for (const auto& e : entry["articles"]) dirty.insert({e.value("id", ""), e.value("lang", "")});
+      const json tail = json::parse(entry.tail, nullptr, false);
+      if (!tail.is_object()) continue;
+      for (const auto& e : tail.value("articles", json::array())) dirty.insert({e.value("id", ""), e.value("lang", "")});
     }
     for (const auto& f : files) {
       if (!f.imported) continue;
@@ -289,27 +359,28 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   result.timings.import_ms = ms_since(t);
   t = Clock::now();
 
-  json new_manifest = {{"format", kManifestFormat},
-                       {"schema", schema::kSchemaVersion},
-                       {"started_ns", build_started},
-                       {"files", json::object()}};
+  std::string new_manifest = json({{"format", kManifestFormat},
+                                   {"schema", schema::kSchemaVersion},
+                                   {"started_ns", build_started}})
+                                 .dump() +
+                             '\n';
   for (const auto& f : files) {
-    json entry = {{"hash", f.hash}, {"size", f.size}, {"mtime", f.mtime},
-                  {"articles", json::array()}, {"issues", json::array()}};
-    if (f.imported) {
-      for (const auto& a : f.articles) entry["articles"].push_back(article_entry(a));
-    } else {
-      entry["articles"] = (*old_files)[f.file.path]["articles"];
+    if (!f.imported && f.recorded) {
+      // Unchanged: the recorded tail as it is (the size and time may be new).
+      new_manifest += manifest_line(f.file.path, f.hash, f.size, f.mtime, f.recorded->tail);
+      continue;
     }
-    for (const auto& i : f.issues) entry["issues"].push_back(issue_entry(i));
-    new_manifest["files"][f.file.path] = std::move(entry);
+    json tail = {{"articles", json::array()}, {"issues", json::array()}};
+    for (const auto& a : f.articles) tail["articles"].push_back(article_entry(a));
+    for (const auto& i : f.issues) tail["issues"].push_back(issue_entry(i));
+    new_manifest += manifest_line(f.file.path, f.hash, f.size, f.mtime, tail.dump());
   }
 
   PublishOptions publish;
   publish.keep_old_generations = options.keep_old_generations;
   publish.progress = options.progress;
   publish.lexicons = std::move(lexicons);
-  publish.extra_files[kManifestFile] = new_manifest.dump();
+  publish.extra_files[kManifestFile] = std::move(new_manifest);
   if (incremental) {
     publish.base_generation = base_generation;
     publish.recycle_base = recycle;

@@ -15,7 +15,7 @@ namespace kb {
 
 struct BuildOptions {
   // Reuse the documents of files that did not change (same size and modification time, or
-  // else the same content hash; the manifest kb-manifest.json in each generation records
+  // else the same content hash; the manifest kb-manifest.tsv in each generation records
   // them and what each file gave). The build starts from the newest retired generation when
   // old ones are kept (brought up to date in place: no copy of the base), else from a copy
   // of the live one. Without a usable generation or manifest the build is complete.
@@ -59,6 +59,6 @@ BuildResult build_knowledge_base(const std::filesystem::path& content_dir, const
                                  const BuildOptions& options = {});
 
 // The file name of the manifest inside a generation.
-inline constexpr const char* kManifestFile = "kb-manifest.json";
+inline constexpr const char* kManifestFile = "kb-manifest.tsv";
 
 }  // namespace kb

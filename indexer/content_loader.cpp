@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <sstream>
 #include <system_error>
 #include <tuple>
@@ -85,7 +86,22 @@ std::vector<ContentFile> list_content_files(const fs::path& root,
     files.push_back({relative, it->is_symlink(ec)});
   }
   // Deterministic order: the same content always gives the same report and the same index.
-  std::sort(files.begin(), files.end());
+  // Folder by folder, as comparing paths component-wise would, but on plain strings with the
+  // separator sorting first (component-wise comparison of 100k paths took a second).
+  {
+    std::vector<std::pair<std::string, std::size_t>> keys;
+    keys.reserve(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      std::string key = files[i].first.generic_string();
+      std::replace(key.begin(), key.end(), '/', '\x01');
+      keys.emplace_back(std::move(key), i);
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<std::pair<fs::path, bool>> sorted;
+    sorted.reserve(files.size());
+    for (const auto& [key, i] : keys) sorted.push_back(std::move(files[i]));
+    files = std::move(sorted);
+  }
 
   // The walk does not enter linked folders, so a file that is not a link itself is at
   // canonical_root/relative: only links need resolving (100k files: seconds of syscalls).
@@ -94,12 +110,12 @@ std::vector<ContentFile> list_content_files(const fs::path& root,
   };
   // A symbolic link to a file that is itself in the folder is a duplicate: the file is read
   // under its own name (ids derive from file names), wherever the link sorts.
-  std::set<fs::path> real_files;
+  std::unordered_set<std::string> real_files;
   for (const auto& [relative, link] : files) {
-    if (!link) real_files.insert(canonical_root / relative);
+    if (!link) real_files.insert((canonical_root / relative).native());
   }
   std::vector<ContentFile> out;
-  std::set<fs::path> seen_targets;
+  std::unordered_set<std::string> seen_targets;
   for (const auto& [relative, link] : files) {
     const std::string display = relative.generic_string();
     const Importer* importer = nullptr;
@@ -113,13 +129,13 @@ std::vector<ContentFile> list_content_files(const fs::path& root,
 
     ec.clear();
     const fs::path target = resolve(relative, link);
-    if (ec || !is_within(canonical_root, target)) {
+    if (link && (ec || !is_within(canonical_root, target))) {
       issues.push_back({display, 0, 0, "", "symbolic link leads outside the content folder"});
       continue;
     }
     // A symlinked duplicate of a file already read is imported once.
-    if (link && real_files.count(target)) continue;
-    if (!seen_targets.insert(target).second) continue;
+    if (link && real_files.count(target.native())) continue;
+    if (!seen_targets.insert(target.native()).second) continue;
     out.push_back({display, target, importer});
   }
   return out;

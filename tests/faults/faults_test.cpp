@@ -122,7 +122,7 @@ void check_live_generation(const fs::path& kb) {
   const std::string stub = kb::test::read_file(kb / "live.stub");
   std::smatch m;
   REQUIRE(std::regex_match(stub, m, std::regex("auto (gen-[0-9]{6})\n")));
-  CHECK(fs::exists(kb / m[1].str() / "kb-manifest.json"));
+  CHECK(fs::exists(kb / m[1].str() / "kb-manifest.tsv"));
 }
 
 std::string live_version(int port) {

@@ -130,7 +130,7 @@ TEST_CASE("incremental builds parse only changed files and give the same base as
   const std::string kb = (dir / "kb").string();
   const std::string first = build(kb);
   CHECK(incremental_line(first).empty());  // no live generation yet: a full build
-  CHECK(fs::exists(dir / "kb/gen-000001/kb-manifest.json"));
+  CHECK(fs::exists(dir / "kb/gen-000001/kb-manifest.tsv"));
 
   // Nothing changed: nothing parsed, nothing analysed.
   CHECK(incremental_line(build(kb)) == "0/10/0");
