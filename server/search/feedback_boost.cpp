@@ -11,12 +11,16 @@ double clamp1(double v) { return std::clamp(v, -1.0, 1.0); }
 }  // namespace
 
 FeedbackBoost::FeedbackBoost(BoostParams params) : params_(params) {
-  table_.store(std::make_shared<const Table>());
+  auto empty = std::make_shared<Snapshot>();
+  empty->params_ = params_;
+  table_.store(std::move(empty));
 }
 
 void FeedbackBoost::publish(const std::unordered_map<std::string, FeedbackCounts>& counts) {
-  auto table = std::make_shared<Table>();
-  table->counts = counts;
+  if (table_.load()->counts_ == counts) return;
+  auto table = std::make_shared<Snapshot>();
+  table->counts_ = counts;
+  table->params_ = params_;
   double clicks = 0, impressions = 0;
   for (const auto& [key, c] : counts) {
     clicks += c.clicks;
@@ -24,8 +28,9 @@ void FeedbackBoost::publish(const std::unordered_map<std::string, FeedbackCounts
   }
   // The average click-through is the yardstick for each item's; kept off 0 so an item with
   // clicks where nothing else has any does not divide by zero.
-  if (impressions > 0) table->mean_click_through = std::clamp(clicks / impressions, 0.01, 1.0);
+  if (impressions > 0) table->mean_click_through_ = std::clamp(clicks / impressions, 0.01, 1.0);
   table_.store(std::move(table));
+  ++version_;
 }
 
 double FeedbackBoost::factor_for(const FeedbackCounts& c, double mean_ctr, const BoostParams& p) {
@@ -40,11 +45,12 @@ double FeedbackBoost::factor_for(const FeedbackCounts& c, double mean_ctr, const
   return 1.0 + p.max_change * signal;
 }
 
-double FeedbackBoost::factor_in(const Table& table, const std::string& id, const std::string& lang) const {
+double FeedbackBoost::Snapshot::factor(const std::string& id, const std::string& lang) const {
+  if (counts_.empty()) return 1.0;
   FeedbackCounts sum;
   bool any = false;
   for (const std::string& key : {id + "@" + lang, id + "@"}) {
-    if (auto it = table.counts.find(key); it != table.counts.end()) {
+    if (auto it = counts_.find(key); it != counts_.end()) {
       sum.helpful += it->second.helpful;
       sum.unhelpful += it->second.unhelpful;
       sum.clicks += it->second.clicks;
@@ -53,21 +59,7 @@ double FeedbackBoost::factor_in(const Table& table, const std::string& id, const
     }
     if (lang.empty()) break;
   }
-  return any ? factor_for(sum, table.mean_click_through, params_) : 1.0;
-}
-
-double FeedbackBoost::factor(const std::string& id, const std::string& lang) const {
-  return factor_in(*table_.load(), id, lang);
-}
-
-void FeedbackBoost::rerank(std::vector<SearchHit>& hits) const {
-  const auto table = table_.load();
-  for (SearchHit& h : hits) {
-    if (h.bm25 == 0) h.bm25 = h.score;
-    h.feedback = table->counts.empty() ? 1.0 : factor_in(*table, h.id, h.lang);
-    h.score = h.bm25 * h.feedback;
-  }
-  std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+  return any ? factor_for(sum, mean_click_through_, params_) : 1.0;
 }
 
 }  // namespace kb::search

@@ -20,6 +20,7 @@ struct FeedbackCounts {
   double unhelpful = 0;
   double clicks = 0;
   double impressions = 0;  // times the item was among a search's top results
+  bool operator==(const FeedbackCounts&) const = default;
 };
 
 struct BoostParams {
@@ -31,20 +32,39 @@ struct BoostParams {
 };
 
 // Thread-safe. publish() swaps in a whole new table; readers see the old or the new one.
+// The searcher applies the factor in its rerank window (searcher.h), so it reorders the
+// best candidates of a query, on every page alike, and never adds a result.
 class FeedbackBoost {
  public:
+  // One published table: what a query uses from start to end.
+  class Snapshot {
+   public:
+    bool empty() const { return counts_.empty(); }
+    // The factor for one item in one language (1 when nothing is known).
+    double factor(const std::string& id, const std::string& lang) const;
+
+   private:
+    friend class FeedbackBoost;
+    std::unordered_map<std::string, FeedbackCounts> counts_;
+    double mean_click_through_ = 0.1;
+    BoostParams params_;
+  };
+
   explicit FeedbackBoost(BoostParams params = {});
 
   // Replaces the counts; keys are "id@lang" ("id@" for votes that named no language: they
-  // count for the item in every language).
+  // count for the item in every language). Publishing counts equal to the current ones
+  // changes nothing (the version stays).
   void publish(const std::unordered_map<std::string, FeedbackCounts>& counts);
 
-  // The factor for one item in one language (1 when nothing is known).
-  double factor(const std::string& id, const std::string& lang) const;
+  std::shared_ptr<const Snapshot> snapshot() const { return table_.load(); }
 
-  // Sets each hit's bm25 (if unset), feedback factor and score = bm25 * factor, then sorts
-  // the hits by score (stable). Only the given hits move: nothing is added to them.
-  void rerank(std::vector<SearchHit>& hits) const;
+  // Changes with every table that differs from the one before: part of the result cache's
+  // key, so cached results never show an older boost.
+  std::uint64_t version() const { return version_.load(); }
+
+  // The factor for one item in one language (1 when nothing is known).
+  double factor(const std::string& id, const std::string& lang) const { return snapshot()->factor(id, lang); }
 
   // The factor for counts against an average click-through rate, by the documented formula.
   static double factor_for(const FeedbackCounts& counts, double mean_click_through, const BoostParams& params);
@@ -52,14 +72,9 @@ class FeedbackBoost {
   const BoostParams& params() const { return params_; }
 
  private:
-  struct Table {
-    std::unordered_map<std::string, FeedbackCounts> counts;
-    double mean_click_through = 0.1;
-  };
-  double factor_in(const Table& table, const std::string& id, const std::string& lang) const;
-
   const BoostParams params_;
-  std::atomic<std::shared_ptr<const Table>> table_;
+  std::atomic<std::shared_ptr<const Snapshot>> table_;
+  std::atomic<std::uint64_t> version_{0};
 };
 
 }  // namespace kb::search

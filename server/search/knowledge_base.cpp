@@ -98,17 +98,12 @@ auto KnowledgeBase::with_searcher(F&& f) {
 
 SearchResponse KnowledgeBase::search(const SearchRequest& request) {
   // Repeated queries (popular questions, identical keystrokes) are answered from the cache;
-  // the key holds the generation, so a new generation invalidates everything at once.
-  // The cache keeps responses before the feedback boost, which is applied on the way out, so
-  // new feedback never waits for cached entries to expire.
-  const std::string key = ResultCache::key(live_.load()->name, request);
-  if (auto cached = cache_.get(key)) {
-    feedback_.rerank(cached->hits);
-    return std::move(*cached);
-  }
+  // the key holds the generation and the feedback table's version, so a new generation or
+  // new feedback invalidates everything at once.
+  const std::string key = ResultCache::key(live_.load()->name + "#" + std::to_string(feedback_.version()), request);
+  if (auto cached = cache_.get(key)) return *cached;
   SearchResponse response = with_searcher([&](Searcher& s) { return s.search(request); });
   if (response.index_version == live_.load()->name) cache_.put(key, response);
-  feedback_.rerank(response.hits);
   return response;
 }
 

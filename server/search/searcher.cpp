@@ -257,7 +257,10 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
   enquire_.clear_matchspies();
   FacetSpy spy;
   if (facets) enquire_.add_matchspy(&spy);
-  const bool rerank = !a.boost.empty();
+  // The rerank window: the query's second phase (field and proximity boost) and the
+  // customers' feedback factor apply to the best kRerankWindow candidates, on every page alike.
+  const auto feedback = feedback_ ? feedback_->snapshot() : nullptr;
+  const bool rerank = !a.boost.empty() || (feedback && !feedback->empty());
   const int wanted = rerank ? std::max(first + count, kRerankWindow) : first + count;
   // Facet counts look at up to kFacetDepth matches; plain searches only at what they need.
   const auto check_at_least = static_cast<Xapian::doccount>(facets ? std::max(kFacetDepth, wanted) : wanted);
@@ -270,29 +273,35 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
   std::vector<Ranked> ranked;
   ranked.reserve(mset.size());
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    ranked.push_back({*it, it.get_weight(), it.get_percent()});
+    ranked.push_back({*it, it.get_weight(), it.get_weight(), 1.0, it.get_percent()});
   }
-  if (rerank && ranked.size() > 1) {
-    const std::size_t window = std::min<std::size_t>(ranked.size(), kRerankWindow);
-    std::vector<Xapian::docid> ids;
-    for (std::size_t i = 0; i < window; ++i) ids.push_back(ranked[i].did);
-    std::sort(ids.begin(), ids.end());
-    const auto n = static_cast<Xapian::doccount>(ids.size());
-    Xapian::Query only((new DocidSource(std::move(ids)))->release());
-    enquire_.set_query(Xapian::Query(Xapian::Query::OP_AND, a.boost, only));
-    enquire_.set_collapse_key(Xapian::BAD_VALUENO);
-    const Xapian::MSet near = enquire_.get_mset(0, n);
-    std::map<Xapian::docid, double> bonus;
-    for (auto it = near.begin(); it != near.end(); ++it) bonus[*it] = it.get_weight();
-    if (!bonus.empty()) {
+  const std::size_t window = std::min<std::size_t>(ranked.size(), kRerankWindow);
+  if (rerank && window > 0) {
+    if (!a.boost.empty()) {
+      std::vector<Xapian::docid> ids;
+      for (std::size_t i = 0; i < window; ++i) ids.push_back(ranked[i].did);
+      std::sort(ids.begin(), ids.end());
+      const auto n = static_cast<Xapian::doccount>(ids.size());
+      Xapian::Query only((new DocidSource(std::move(ids)))->release());
+      enquire_.set_query(Xapian::Query(Xapian::Query::OP_AND, a.boost, only));
+      enquire_.set_collapse_key(Xapian::BAD_VALUENO);
+      const Xapian::MSet near = enquire_.get_mset(0, n);
+      std::map<Xapian::docid, double> bonus;
+      for (auto it = near.begin(); it != near.end(); ++it) bonus[*it] = it.get_weight();
       for (std::size_t i = 0; i < window; ++i) {
-        if (auto b = bonus.find(ranked[i].did); b != bonus.end()) ranked[i].weight += b->second;
+        if (auto b = bonus.find(ranked[i].did); b != bonus.end()) ranked[i].relevance += b->second;
       }
-      std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(window),
-                       [](const Ranked& x, const Ranked& y) { return x.weight > y.weight; });
     }
-  }
-  if (rerank) {
+    for (std::size_t i = 0; i < window; ++i) {
+      Ranked& r = ranked[i];
+      if (feedback && !feedback->empty()) {
+        const Xapian::Document doc = db_.get_document(r.did);
+        r.feedback = feedback->factor(doc.get_value(schema::kSlotItem), doc.get_value(schema::kSlotLang));
+      }
+      r.weight = r.relevance * r.feedback;
+    }
+    std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(window),
+                     [](const Ranked& x, const Ranked& y) { return x.weight > y.weight; });
     const auto from = std::min<std::size_t>(ranked.size(), static_cast<std::size_t>(first));
     const auto to = std::min<std::size_t>(ranked.size(), from + static_cast<std::size_t>(count));
     a.ranked.assign(ranked.begin() + static_cast<std::ptrdiff_t>(from),
@@ -350,6 +359,8 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       hit.title = data.value("title", "");
       hit.summary = data.value("summary", "");
       hit.score = r.weight;
+      hit.bm25 = r.relevance;
+      hit.feedback = r.feedback;
       hit.percent = r.percent;
       hit.url = url_for(hit.id, hit.lang);
       Analyzer& an = analyzer(hit.lang);
@@ -524,7 +535,6 @@ AnswerLookup Searcher::answer(const SearchRequest& request) {
       out.search = std::move(focused);
     }
   }
-  if (feedback_) feedback_->rerank(out.search.hits);
   const auto chosen = std::find_if(out.search.hits.begin(), out.search.hits.end(),
                                    [&](const SearchHit& h) { return !request.skip_items.count(h.id); });
   if (chosen == out.search.hits.end()) return out;

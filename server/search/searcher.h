@@ -29,8 +29,8 @@ class Searcher {
 
   const std::string& generation() const { return generation_; }
 
-  // The feedback boost answer() reranks its candidates with (none by default); it must
-  // outlive the searcher.
+  // The feedback boost applied in the rerank window (none by default); it must outlive the
+  // searcher.
   void set_feedback(const FeedbackBoost* boost) { feedback_ = boost; }
 
   // Throws kb::InvalidArgument (codes: invalid_parameter, query_too_long) for bad requests,
@@ -56,7 +56,9 @@ class Searcher {
  private:
   struct Ranked {
     Xapian::docid did;
-    double weight;
+    double weight;      // the order: relevance * feedback
+    double relevance;   // Xapian's BM25 weight, with the second phase's boost in the window
+    double feedback;    // the feedback factor (1 outside the window)
     int percent;
   };
   struct Attempt {
@@ -75,7 +77,8 @@ class Searcher {
   Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt);
   Xapian::Query filters(const SearchRequest& request);
   // Runs `query`; when `collapse`, one document per knowledge item. The best kRerankWindow
-  // candidates are reranked with the attempt's boost added to their weight.
+  // candidates are reranked: the attempt's boost added to their weight, times their
+  // feedback factor.
   void run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
            Attempt& attempt);
   std::string detect_language(const SearchRequest& request);

@@ -13,17 +13,8 @@
 using kb::search::BoostParams;
 using kb::search::FeedbackBoost;
 using kb::search::FeedbackCounts;
-using kb::search::SearchHit;
 
 namespace {
-
-SearchHit hit(const std::string& id, double weight) {
-  SearchHit h;
-  h.id = id;
-  h.lang = "en";
-  h.score = weight;
-  return h;
-}
 
 FeedbackCounts votes(double helpful, double unhelpful) {
   FeedbackCounts c;
@@ -97,30 +88,26 @@ TEST_CASE("the factor is 1 without data, bounded, and smoothed so one vote does 
   CHECK(FeedbackBoost::factor_for(votes(-1e9, -1e9), 0.1, p) <= 1.1);
 }
 
-TEST_CASE("rerank: close results can swap, distant ones cannot, nothing is added") {
+TEST_CASE("the factor per item and language; a table equal to the last one changes nothing") {
   FeedbackBoost boost;
-  boost.publish({{"liked@en", votes(1000, 0)}, {"disliked@en", votes(0, 1000)}, {"unrelated@en", votes(1000, 0)}});
+  CHECK(boost.snapshot()->empty());
+  const auto v0 = boost.version();
+  const std::unordered_map<std::string, FeedbackCounts> table = {
+      {"liked@en", votes(1000, 0)}, {"disliked@en", votes(0, 1000)}, {"unrelated@en", votes(1000, 0)}};
+  boost.publish(table);
+  CHECK(boost.version() == v0 + 1);
   // Votes alone move the factor by at most helpful_weight * max_change (7%).
   CHECK(boost.factor("liked", "en") == doctest::Approx(1.07).epsilon(0.001));
   CHECK(boost.factor("disliked", "en") == doctest::Approx(0.93).epsilon(0.001));
   CHECK(boost.factor("other", "en") == doctest::Approx(1.0));
   CHECK(boost.factor("liked", "de") == doctest::Approx(1.0));  // per language
-
-  std::vector<SearchHit> close = {hit("disliked", 10.0), hit("liked", 9.0)};
-  boost.rerank(close);
-  REQUIRE(close.size() == 2);
-  CHECK(close[0].id == "liked");
-  CHECK(close[0].bm25 == doctest::Approx(9.0));
-  CHECK(close[0].score == doctest::Approx(9.0 * close[0].feedback));
-
-  // 5 * 1.1 < 10 * 0.9: a much weaker match stays below whatever the votes.
-  std::vector<SearchHit> distant = {hit("disliked", 10.0), hit("liked", 5.0)};
-  boost.rerank(distant);
-  CHECK(distant[0].id == "disliked");
-  CHECK(distant.size() == 2);
+  // The same counts again (the store is polled every minute): the cached results stay.
+  boost.publish(table);
+  CHECK(boost.version() == v0 + 1);
 
   // Votes without a language count for every language.
   boost.publish({{"liked@", votes(1000, 0)}});
+  CHECK(boost.version() == v0 + 2);
   CHECK(boost.factor("liked", "fr") > 1.05);
 }
 
@@ -162,6 +149,20 @@ TEST_CASE("on a real index: the boost reorders only what matched, within the bou
   CHECK(swapped["how do I"]);
   CHECK_FALSE(swapped["account password"]);
   CHECK_FALSE(swapped["password"]);
+
+  // The boost applies before paging: pages of one result tell the order of one page of all.
+  const auto all = f.search("how do I").hits;
+  REQUIRE(all.size() >= 2);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    kb::search::SearchRequest r;
+    r.query = "how do I";
+    r.lang = "en";
+    r.per_page = 1;
+    r.page = static_cast<int>(i) + 1;
+    const auto page = f.kb->search(r);
+    REQUIRE(page.hits.size() == 1);
+    CHECK(page.hits[0].id == all[i].id);
+  }
 }
 
 TEST_CASE("answer(): the boost and skipped items choose among the candidates") {
