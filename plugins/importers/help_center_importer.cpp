@@ -14,14 +14,6 @@
 namespace kb::plugins {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (std::size_t i = 0; i < suffix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
-  }
-  return true;
-}
-
 // "1.2. What is Debian?" -> "What is Debian?": DocBook and many CMSs number questions.
 std::string strip_numbering(const std::string& title) {
   static const std::regex numbering(R"(^(?:[0-9]+\.)*[0-9]+\.?\s+)");
@@ -29,22 +21,10 @@ std::string strip_numbering(const std::string& title) {
   return out.empty() ? title : out;
 }
 
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 100) return false;
-  if (!(std::islower(static_cast<unsigned char>(id[0])) || std::isdigit(static_cast<unsigned char>(id[0])))) return false;
-  for (char c : id) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
-          c == '_' || c == '.')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 bool HelpCenterImporter::accepts(std::string_view relative_path) const {
-  return ends_with(relative_path, ".html") || ends_with(relative_path, ".htm");
+  return ends_with_ci(relative_path, ".html") || ends_with_ci(relative_path, ".htm");
 }
 
 ImportResult HelpCenterImporter::import(const std::string& path, std::string_view bytes) const {

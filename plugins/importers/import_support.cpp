@@ -1,6 +1,8 @@
 // Ids, path languages, summaries and RFC 4180 parsing for the importers.
 #include "import_support.h"
 
+#include <algorithm>
+
 #include <cctype>
 #include <cstdio>
 
@@ -238,6 +240,25 @@ std::vector<DelimitedRecord> parse_delimited(std::string_view text, char delimit
     records.push_back(std::move(record));
   }
   return records;
+}
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 100) return false;
+  const auto lower_or_digit = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  if (!lower_or_digit(id[0])) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [&](char c) { return lower_or_digit(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+bool ends_with_ci(std::string_view path, std::string_view suffix) {
+  if (path.size() < suffix.size()) return false;
+  for (std::size_t i = 0; i < suffix.size(); ++i) {
+    const char c = path[path.size() - suffix.size() + i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != suffix[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace kb::plugins

@@ -21,6 +21,13 @@ std::string text_hash_id(std::string_view text);
 // 64-bit FNV-1a.
 std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = 1469598103934665603ull);
 
+// A valid knowledge id: 1 to 100 bytes of lowercase ASCII letters, digits, '-', '_' and '.',
+// starting with a letter or digit (docs/content-format.md).
+bool valid_id(std::string_view id);
+
+// Whether `path` ends with `suffix` (given in lowercase), ignoring ASCII case: "FAQ.HTML".
+bool ends_with_ci(std::string_view path, std::string_view suffix);
+
 // What a file's place in the content folder says about it.
 struct PathInfo {
   std::string page;          // file name without folders, extension and language suffix

@@ -15,23 +15,6 @@
 namespace kb::plugins {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (std::size_t i = 0; i < suffix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
-  }
-  return true;
-}
-
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 100) return false;
-  if (!(std::islower(static_cast<unsigned char>(id[0])) || std::isdigit(static_cast<unsigned char>(id[0])))) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
-           c == '_' || c == '.';
-  });
-}
-
 const std::set<std::string>& known_fields() {
   static const std::set<std::string> fields = {"id", "title", "text", "lang", "tags", "category",
                                                "audience", "updated", "questions"};
@@ -41,7 +24,7 @@ const std::set<std::string>& known_fields() {
 }  // namespace
 
 bool MacroImporter::accepts(std::string_view relative_path) const {
-  return ends_with(relative_path, ".yaml") || ends_with(relative_path, ".yml");
+  return ends_with_ci(relative_path, ".yaml") || ends_with_ci(relative_path, ".yml");
 }
 
 ImportResult MacroImporter::import(const std::string& path, std::string_view bytes) const {

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "import_support.h"
 #include "language.h"
 #include "utf8.h"
 
@@ -91,18 +92,6 @@ class Parser {
   const std::string& path_;
   ImportResult& out_;
 };
-
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 100) return false;
-  if (!(std::islower(static_cast<unsigned char>(id[0])) ||
-        std::isdigit(static_cast<unsigned char>(id[0])))) {
-    return false;
-  }
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) ||
-           std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-  });
-}
 
 bool valid_date(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;

@@ -18,23 +18,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (std::size_t i = 0; i < suffix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
-  }
-  return true;
-}
-
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 100) return false;
-  if (!(std::islower(static_cast<unsigned char>(id[0])) || std::isdigit(static_cast<unsigned char>(id[0])))) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
-           c == '_' || c == '.';
-  });
-}
-
 // QnA Maker's TSV writes line ends inside answers as the two characters "\n".
 std::string unescape_tsv(const std::string& s) {
   std::string out;
@@ -84,7 +67,7 @@ void add_unique(std::vector<std::string>& list, const std::string& value) {
 }  // namespace
 
 bool QnaImporter::accepts(std::string_view relative_path) const {
-  return ends_with(relative_path, ".tsv") || ends_with(relative_path, ".csv");
+  return ends_with_ci(relative_path, ".tsv") || ends_with_ci(relative_path, ".csv");
 }
 
 ImportResult QnaImporter::import(const std::string& path, std::string_view bytes) const {
@@ -105,7 +88,7 @@ ImportResult QnaImporter::import(const std::string& path, std::string_view bytes
     error(lc.line, lc.column, "", "binary content (NUL byte)");
     return result;
   }
-  const bool tsv = ends_with(path, ".tsv");
+  const bool tsv = ends_with_ci(path, ".tsv");
   const std::string text = normalise_line_ends(bytes);
   std::optional<DelimitedError> parse_error;
   const auto records = parse_delimited(text, tsv ? '\t' : ',', parse_error);

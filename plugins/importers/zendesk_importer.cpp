@@ -20,23 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (std::size_t i = 0; i < suffix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
-  }
-  return true;
-}
-
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 100) return false;
-  if (!(std::islower(static_cast<unsigned char>(id[0])) || std::isdigit(static_cast<unsigned char>(id[0])))) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
-           c == '_' || c == '.';
-  });
-}
-
 // Byte offsets of values in valid JSON, by JSON pointer ("/articles/3/title"), down to
 // `max_depth` levels.
 class Positions {
@@ -130,7 +113,7 @@ std::string language_of_locale(const std::string& normalised) {
 }  // namespace
 
 bool ZendeskImporter::accepts(std::string_view relative_path) const {
-  return ends_with(relative_path, ".json");
+  return ends_with_ci(relative_path, ".json");
 }
 
 ImportResult ZendeskImporter::import(const std::string& path, std::string_view bytes) const {
