@@ -3,6 +3,8 @@
 --   KB_BENCH_QUERY_FILE  the query file
 --   KB_BENCH_TEMPLATE    the request path with {q}, {lang}, {cat}; e.g.
 --                        /v1/search?q={q}&lang={lang}&category={cat}&facets=false
+--   KB_BENCH_OFFSET      where in each thread's share to start, 0..1 (default 0); the
+--                        warm-up starts half-way, so the measured run repeats none of it
 local threads = {}
 local counter = 0
 
@@ -34,7 +36,8 @@ function init(args)
     first = false
   end
   f:close()
-  index = math.floor(#queries / 16) * id
+  local share = math.floor(#queries / 16)
+  index = share * id + math.floor(share * (tonumber(os.getenv("KB_BENCH_OFFSET") or "0") or 0))
   errors_non2xx = 0
 end
 

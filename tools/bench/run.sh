@@ -2,7 +2,8 @@
 # Benchmarks kb-server against SQLite FTS5 and Groonga on the same corpus and queries, and
 # prints one table with each figure and the ratios (docs/performance.md).
 #   tools/bench/run.sh [RECORDS]          default 100000
-# Environment: KB_BENCH_DURATION (s per wrk run, default 20), KB_BENCH_CONNECTIONS (16),
+# Environment: KB_BENCH_DURATION (s per wrk run, default 20), KB_BENCH_WARMUP (s of unmeasured
+# load before each run, default 5), KB_BENCH_CONNECTIONS (16),
 # KB_BENCH_DIR (work folder, default var/bench), KB_BENCH_REUSE=1 (keep the indexes already in
 # that folder and run the queries only).
 set -euo pipefail
@@ -100,6 +101,10 @@ rss_before=$(ps -o rss= -p "$kb_pid")
 
 run_wrk() {  # run_wrk NAME PORT TEMPLATE QUERYFILE -> "rps p50 p99 errors non2xx"
   local out="$work/wrk-$1.txt"
+  # Warm-up, not measured: every server gets its caches, threads and page cache going first
+  # (kb-server opens one set of Xapian handles per worker thread on its first request).
+  KB_BENCH_QUERY_FILE="$4" KB_BENCH_TEMPLATE="$3" KB_BENCH_OFFSET=0.5 \
+    wrk -t 4 -c "$conns" -d "${KB_BENCH_WARMUP:-5}s" -s tools/bench/queries.lua "http://127.0.0.1:$2" > /dev/null 2>&1
   KB_BENCH_QUERY_FILE="$4" KB_BENCH_TEMPLATE="$3" \
     wrk -t 4 -c "$conns" -d "${duration}s" --latency -s tools/bench/queries.lua "http://127.0.0.1:$2" > "$out" 2>&1
   local rps p50 p99 err non2xx
