@@ -81,6 +81,21 @@ std::string generation_name(unsigned long number) {
 
 unsigned long generation_number(const std::string& name) { return std::stoul(name.substr(4)); }
 
+// Rewrites the Xapian database in `dir` with full B-tree blocks (Xapian's compaction): the
+// posting lists shrink by almost half, and searches read fewer blocks (about 10% faster on
+// 100k records, docs/performance.md). Files other than the database's stay as they are.
+void compact_in_place(const fs::path& dir) {
+  const fs::path out = dir.string() + ".compact";
+  std::error_code ec;
+  fs::remove_all(out, ec);
+  Xapian::Database(dir.string()).compact(out.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+  for (const auto& entry : fs::directory_iterator(out)) {
+    fs::rename(entry.path(), dir / entry.path().filename(), ec);
+    if (ec) throw IoError("cannot move " + entry.path().string() + " into " + dir.string() + ": " + ec.message());
+  }
+  fs::remove_all(out, ec);
+}
+
 [[noreturn]] void rethrow_io(const std::string& what, const std::error_code& ec) {
   throw IoError(what + ": " + ec.message());
 }
@@ -239,6 +254,8 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     }
     db.commit();
     db.close();
+    db_holder.reset();
+    if (fresh && options.compact) compact_in_place(build_dir);
     // One spelling dictionary per language, beside the main database: "did you mean" never
     // proposes a word of another language.
     for (const auto& [lang, words] : spelling_by_lang) {

@@ -29,6 +29,9 @@ struct PublishOptions {
   // is moved into place and updated rather than copied.
   bool recycle_base = false;
   std::vector<std::string> replace_keys;
+  // A complete build is compacted before it is published (Xapian's compaction: full B-tree
+  // blocks, a smaller and faster index). Incremental builds never are.
+  bool compact = true;
   // Files written into the new generation's folder, name -> content (the build manifest).
   std::map<std::string, std::string> extra_files;
 };
