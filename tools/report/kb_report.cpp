@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "escape.h"
 #include "errors.h"
 #include "event_reader.h"
 
@@ -25,22 +26,6 @@ constexpr const char* kUsage =
     "\n"
     "Writes a self-contained HTML report (inline SVG charts, no external assets) of the\n"
     "events kb-server recorded in FILE. --to includes the whole day. See docs/analytics.md.\n";
-
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string percent(double v) {
   char buf[32];
@@ -98,11 +83,11 @@ std::string bar_chart(const std::string& title, const std::vector<Series>& serie
   }
   std::ostringstream svg;
   svg << "<svg class=\"chart\" role=\"img\" width=\"" << kLabel + kBar + 80 << "\" height=\"" << height
-      << "\" viewBox=\"0 0 " << kLabel + kBar + 80 << " " << height << "\">\n<title>" << escape(title) << "</title>\n";
+      << "\" viewBox=\"0 0 " << kLabel + kBar + 80 << " " << height << "\">\n<title>" << kb::html_escape(title) << "</title>\n";
   int x_legend = 0;
   for (const auto& s : series) {
     svg << "<rect x=\"" << x_legend << "\" y=\"4\" width=\"12\" height=\"12\" fill=\"" << s.colour << "\"/>"
-        << "<text x=\"" << x_legend + 16 << "\" y=\"14\">" << escape(s.name) << "</text>\n";
+        << "<text x=\"" << x_legend + 16 << "\" y=\"14\">" << kb::html_escape(s.name) << "</text>\n";
     x_legend += 30 + 8 * static_cast<int>(s.name.size());
   }
   int y = kTop;
@@ -113,13 +98,13 @@ std::string bar_chart(const std::string& title, const std::vector<Series>& serie
       while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
       label = label.substr(0, cut) + "…";
     }
-    svg << "<text x=\"" << kLabel - 6 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">" << escape(label) << "</text>";
+    svg << "<text x=\"" << kLabel - 6 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">" << kb::html_escape(label) << "</text>";
     double x = kLabel, total = 0;
     for (std::size_t i = 0; i < r.values.size() && i < series.size(); ++i) {
       const double w = max_total > 0 ? r.values[i] / max_total * kBar : 0;
       if (w > 0) {
         svg << "<rect x=\"" << number(x) << "\" y=\"" << y + 3 << "\" width=\"" << std::max(1.0, w) << "\" height=\""
-            << kRow - 6 << "\" fill=\"" << series[i].colour << "\"><title>" << escape(series[i].name) << ": "
+            << kRow - 6 << "\" fill=\"" << series[i].colour << "\"><title>" << kb::html_escape(series[i].name) << ": "
             << number(r.values[i]) << "</title></rect>";
       }
       x += w;
@@ -134,11 +119,11 @@ std::string bar_chart(const std::string& title, const std::vector<Series>& serie
 
 std::string totals_table(const std::string& key_name, const std::map<std::string, Totals>& by) {
   std::ostringstream t;
-  t << "<table>\n<tr><th>" << escape(key_name)
+  t << "<table>\n<tr><th>" << kb::html_escape(key_name)
     << "</th><th>searches</th><th>zero results</th><th>click-through</th><th>answers</th>"
        "<th>answered</th><th>helpful</th><th>unhelpful</th><th>helpfulness</th><th>sessions</th></tr>\n";
   for (const auto& [k, v] : by) {
-    t << "<tr><td>" << escape(k.empty() ? "(none)" : k) << "</td><td>" << v.searches << "</td><td>"
+    t << "<tr><td>" << kb::html_escape(k.empty() ? "(none)" : k) << "</td><td>" << v.searches << "</td><td>"
       << v.zero_result_searches << " (" << percent(v.zero_result_rate) << ")</td><td>" << percent(v.click_through)
       << "</td><td>" << v.answers << "</td><td>" << v.answered << "</td><td>" << v.helpful << "</td><td>" << v.unhelpful
       << "</td><td>" << percent(v.helpfulness) << "</td><td>" << v.sessions << "</td></tr>\n";
@@ -158,14 +143,14 @@ std::string report(const Analytics& a, const std::string& source) {
        ".card b{display:block;font-size:1.4em}\n"
        "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3em .6em;text-align:left}\n"
        "svg.chart text{font-size:12px;fill:#222}\n"
-       "</style>\n</head>\n<body>\n<h1>Knowledge base report</h1>\n<p>Events from " << escape(source)
-    << ", " << (a.query.from_ms > 0 ? escape(day_of(a.query.from_ms)) : std::string("the first event")) << " to "
-    << (a.query.to_ms > 0 ? escape(day_of(a.query.to_ms - 1)) : std::string("the last event"));
-  if (!a.query.channel.empty()) h << ", channel " << escape(a.query.channel);
-  if (!a.query.lang.empty()) h << ", language " << escape(a.query.lang);
+       "</style>\n</head>\n<body>\n<h1>Knowledge base report</h1>\n<p>Events from " << kb::html_escape(source)
+    << ", " << (a.query.from_ms > 0 ? kb::html_escape(day_of(a.query.from_ms)) : std::string("the first event")) << " to "
+    << (a.query.to_ms > 0 ? kb::html_escape(day_of(a.query.to_ms - 1)) : std::string("the last event"));
+  if (!a.query.channel.empty()) h << ", channel " << kb::html_escape(a.query.channel);
+  if (!a.query.lang.empty()) h << ", language " << kb::html_escape(a.query.lang);
   h << ".</p>\n<div class=\"cards\">\n";
   auto card = [&](const std::string& name, const std::string& value) {
-    h << "<div class=\"card\">" << escape(name) << "<b>" << escape(value) << "</b></div>\n";
+    h << "<div class=\"card\">" << kb::html_escape(name) << "<b>" << kb::html_escape(value) << "</b></div>\n";
   };
   card("searches", std::to_string(t.searches));
   card("zero-result searches", percent(t.zero_result_rate));
@@ -201,7 +186,7 @@ std::string report(const Analytics& a, const std::string& source) {
     for (const auto& q : a.zero_result_queries) gaps.push_back({q.query, {static_cast<double>(q.count)}});
     h << bar_chart("Queries without results", {{"times asked", "#d9822b"}}, gaps);
     h << "<table>\n<tr><th>query</th><th>times asked</th></tr>\n";
-    for (const auto& q : a.zero_result_queries) h << "<tr><td>" << escape(q.query) << "</td><td>" << q.count << "</td></tr>\n";
+    for (const auto& q : a.zero_result_queries) h << "<tr><td>" << kb::html_escape(q.query) << "</td><td>" << q.count << "</td></tr>\n";
     h << "</table>\n";
   }
 
@@ -217,7 +202,7 @@ std::string report(const Analytics& a, const std::string& source) {
     h << bar_chart("Helpfulness per article", {{"helpful", "#2e9d5b"}, {"unhelpful", "#c8423b"}}, rated);
     h << "<table>\n<tr><th>article</th><th>language</th><th>helpful</th><th>unhelpful</th><th>helpfulness</th></tr>\n";
     for (const auto& r : a.articles) {
-      h << "<tr><td>" << escape(r.item) << "</td><td>" << escape(r.lang) << "</td><td>" << r.helpful << "</td><td>"
+      h << "<tr><td>" << kb::html_escape(r.item) << "</td><td>" << kb::html_escape(r.lang) << "</td><td>" << r.helpful << "</td><td>"
         << r.unhelpful << "</td><td>" << percent(r.helpfulness) << "</td></tr>\n";
     }
     h << "</table>\n";
