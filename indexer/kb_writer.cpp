@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -185,32 +186,43 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
         db_holder->delete_document(qterm);
       }
     } else {
+      // No fsync per commit while building: the files are synced once, before publication.
       db_holder = std::make_unique<Xapian::WritableDatabase>(
-          build_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+          build_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
     }
     Xapian::WritableDatabase& db = *db_holder;
-    // Analysis on every core, one Xapian writer: workers turn a batch of articles into
-    // documents (each worker with its own analyzers), then this thread adds them in order.
+    // Analysis on every core, one Xapian writer, overlapped: while this thread adds batch k
+    // to the database, the workers analyse batch k+1 (each worker with its own analyzers).
+    // Adding waited for analysis and analysis for adding before: on 2 cores one sat idle
+    // half the time.
     const unsigned workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
     std::vector<std::map<std::string, std::unique_ptr<Analyzer>>> worker_analyzers(workers);
     constexpr std::size_t kBatch = 256;
     const bool fresh = options.base_generation.empty();
-    std::size_t done = 0;
-    for (std::size_t start = 0; start < articles.size(); start += kBatch) {
-      const std::size_t end = std::min(articles.size(), start + kBatch);
-      std::vector<std::optional<Xapian::Document>> docs(end - start);
-      std::vector<std::vector<std::string>> words(end - start);
+    struct Batch {
+      std::size_t start = 0, end = 0;
+      std::vector<std::optional<Xapian::Document>> docs;
+      std::vector<std::vector<std::string>> words;
+    };
+    // Only one analyse() runs at a time (the next starts after the previous is collected),
+    // so the per-worker analyzers are never shared.
+    auto analyse = [&](std::size_t start) {
+      Batch batch;
+      batch.start = start;
+      batch.end = std::min(articles.size(), start + kBatch);
+      batch.docs.resize(batch.end - start);
+      batch.words.resize(batch.end - start);
       std::atomic<std::size_t> next{start};
       std::exception_ptr failure;
       std::mutex failure_mutex;
       auto work = [&](unsigned w) {
         try {
-          for (std::size_t i = next++; i < end; i = next++) {
+          for (std::size_t i = next++; i < batch.end; i = next++) {
             const Article& article = articles[i];
             if (article.status == Status::Draft) continue;
             auto& analyzer = worker_analyzers[w][article.lang];
             if (!analyzer) analyzer = std::make_unique<Analyzer>(article.lang);
-            docs[i - start] = build_document(article, *analyzer, &words[i - start]);
+            batch.docs[i - start] = build_document(article, *analyzer, &batch.words[i - start]);
           }
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
@@ -222,23 +234,35 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       work(0);
       for (auto& t : threads) t.join();
       if (failure) std::rethrow_exception(failure);
-      for (std::size_t i = start; i < end; ++i) {
+      return batch;
+    };
+    std::size_t done = 0;
+    std::future<Batch> pending;
+    if (!articles.empty()) pending = std::async(std::launch::async, analyse, std::size_t{0});
+    while (pending.valid()) {
+      Batch batch = pending.get();  // rethrows an analysis failure
+      if (batch.end < articles.size()) pending = std::async(std::launch::async, analyse, batch.end);
+      for (std::size_t i = batch.start; i < batch.end; ++i) {
         ++done;
         const Article& article = articles[i];
         if (article.status == Status::Draft) {
           ++result.drafts_skipped;
         } else {
           if (fresh) {
-            db.add_document(*docs[i - start]);
+            db.add_document(*batch.docs[i - batch.start]);
           } else {
             db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
-                                *docs[i - start]);
+                                *batch.docs[i - batch.start]);
           }
           auto& counts = spelling_by_lang[article.lang];
-          for (const auto& word : words[i - start]) ++counts[word];
+          for (const auto& word : batch.words[i - batch.start]) ++counts[word];
         }
         if (options.progress) options.progress(done, articles.size());
       }
+      // A complete build commits every batch: Xapian keeps uncommitted postings in ordered
+      // maps, which grow slower to insert into than the batches are to merge (10k records:
+      // 15.6 s with Xapian's default of a commit every 10,000 documents, 10.9 s every 250).
+      if (fresh) db.commit();
     }
     result.documents = db.get_doccount();
     const std::string lang_prefix(schema::kLang);
@@ -283,6 +307,10 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     throw;
   }
 
+  // Durable before it can go live (the build database was written without syncs).
+  for (const auto& entry : fs::recursive_directory_iterator(build_dir, ec)) {
+    if (entry.is_regular_file(ec)) fsync_path(entry.path(), false);
+  }
   fs::rename(build_dir, final_dir, ec);
   if (ec) {
     fs::remove_all(build_dir, ec);
