@@ -190,7 +190,6 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       db_holder = std::make_unique<Xapian::WritableDatabase>(
           build_dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
     }
-    Xapian::WritableDatabase& db = *db_holder;
     // Analysis on every core, one Xapian writer, overlapped: while this thread adds batch k
     // to the database, the workers analyse batch k+1 (each worker with its own analyzers).
     // Adding waited for analysis and analysis for adding before: on 2 cores one sat idle
@@ -238,7 +237,89 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     };
     std::size_t done = 0;
     std::future<Batch> pending;
-    if (!articles.empty()) pending = std::async(std::launch::async, analyse, std::size_t{0});
+    // A complete, compacted build on several cores: one Xapian writer per core, each into its
+    // own shard (build_dir/.shard-N) with its own analyzers, taking every Nth batch; the
+    // compaction that a complete build does anyway merges the shards. One writer left a
+    // core idle (the writer is most of the work).
+    const unsigned shards = fresh && options.compact ? std::min(workers, 4u) : 1;
+    if (shards > 1 && articles.size() > kBatch) {
+      db_holder.reset();  // the shards replace it
+      std::vector<fs::path> shard_dirs;
+      for (unsigned j = 0; j < shards; ++j) shard_dirs.push_back(build_dir / (".shard-" + std::to_string(j)));
+      std::vector<std::map<std::string, std::map<std::string, long long>>> shard_spelling(shards);
+      std::vector<std::size_t> shard_drafts(shards, 0);
+      std::mutex progress_mutex;
+      std::exception_ptr failure;
+      std::mutex failure_mutex;
+      auto write_shard = [&](unsigned j) {
+        try {
+          Xapian::WritableDatabase sdb(shard_dirs[j].string(), Xapian::DB_CREATE_OR_OVERWRITE |
+                                                                   Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
+          std::vector<std::string> words;
+          for (std::size_t start = j * kBatch; start < articles.size(); start += shards * kBatch) {
+            const std::size_t end = std::min(articles.size(), start + kBatch);
+            for (std::size_t i = start; i < end; ++i) {
+              const Article& article = articles[i];
+              if (article.status == Status::Draft) {
+                ++shard_drafts[j];
+              } else {
+                auto& analyzer = worker_analyzers[j][article.lang];
+                if (!analyzer) analyzer = std::make_unique<Analyzer>(article.lang);
+                words.clear();
+                sdb.add_document(build_document(article, *analyzer, &words));
+                auto& counts = shard_spelling[j][article.lang];
+                for (const auto& word : words) ++counts[word];
+              }
+            }
+            sdb.commit();
+            if (options.progress) {
+              std::lock_guard<std::mutex> lock(progress_mutex);
+              done += end - start;
+              options.progress(done, articles.size());
+            }
+            std::lock_guard<std::mutex> lock(failure_mutex);
+            if (failure) return;  // another shard failed: stop early
+          }
+          sdb.close();
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+      };
+      std::vector<std::thread> threads;
+      for (unsigned j = 1; j < shards; ++j) threads.emplace_back(write_shard, j);
+      write_shard(0);
+      for (auto& t : threads) t.join();
+      if (failure) std::rethrow_exception(failure);
+      for (unsigned j = 0; j < shards; ++j) {
+        result.drafts_skipped += shard_drafts[j];
+        for (auto& [lang, counts] : shard_spelling[j]) {
+          auto& merged = spelling_by_lang[lang];
+          for (const auto& [word, n] : counts) merged[word] += n;
+        }
+      }
+      // Merge: compaction of all shards into one database, then moved into build_dir.
+      Xapian::Database all;
+      for (const auto& dir : shard_dirs) all.add_database(Xapian::Database(dir.string()));
+      const fs::path merged = build_dir.string() + ".merged";
+      fs::remove_all(merged, ec);
+      all.compact(merged.string());
+      all.close();
+      for (const auto& dir : shard_dirs) fs::remove_all(dir, ec);
+      // The empty database opened at the start gives way to the merged one.
+      for (const auto& entry : fs::directory_iterator(build_dir)) {
+        if (entry.is_regular_file(ec)) fs::remove(entry.path(), ec);
+      }
+      for (const auto& entry : fs::directory_iterator(merged)) {
+        fs::rename(entry.path(), build_dir / entry.path().filename(), ec);
+        if (ec) rethrow_io("cannot move " + entry.path().string() + " into " + build_dir.string(), ec);
+      }
+      fs::remove_all(merged, ec);
+      db_holder = std::make_unique<Xapian::WritableDatabase>(build_dir.string(), Xapian::DB_OPEN);
+    } else if (!articles.empty()) {
+      pending = std::async(std::launch::async, analyse, std::size_t{0});
+    }
+    Xapian::WritableDatabase& out_db = *db_holder;
     while (pending.valid()) {
       Batch batch = pending.get();  // rethrows an analysis failure
       if (batch.end < articles.size()) pending = std::async(std::launch::async, analyse, batch.end);
@@ -249,9 +330,9 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
           ++result.drafts_skipped;
         } else {
           if (fresh) {
-            db.add_document(*batch.docs[i - batch.start]);
+            out_db.add_document(*batch.docs[i - batch.start]);
           } else {
-            db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
+            out_db.replace_document(schema::term(schema::kUniqueId, article.id + "@" + article.lang),
                                 *batch.docs[i - batch.start]);
           }
           auto& counts = spelling_by_lang[article.lang];
@@ -262,24 +343,24 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       // A complete build commits every batch: Xapian keeps uncommitted postings in ordered
       // maps, which grow slower to insert into than the batches are to merge (10k records:
       // 15.6 s with Xapian's default of a commit every 10,000 documents, 10.9 s every 250).
-      if (fresh) db.commit();
+      if (fresh) out_db.commit();
     }
-    result.documents = db.get_doccount();
+    result.documents = out_db.get_doccount();
     const std::string lang_prefix(schema::kLang);
-    for (auto t = db.allterms_begin(lang_prefix); t != db.allterms_end(lang_prefix); ++t) {
+    for (auto t = out_db.allterms_begin(lang_prefix); t != out_db.allterms_end(lang_prefix); ++t) {
       result.per_language[(*t).substr(lang_prefix.size())] = t.get_termfreq();
     }
-    db.set_metadata(schema::kMetaGeneration, result.generation);
-    db.set_metadata(schema::kMetaBuiltAt, utc_now_iso8601());
-    db.set_metadata(schema::kMetaArticles, std::to_string(result.documents));
-    db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+    out_db.set_metadata(schema::kMetaGeneration, result.generation);
+    out_db.set_metadata(schema::kMetaBuiltAt, utc_now_iso8601());
+    out_db.set_metadata(schema::kMetaArticles, std::to_string(result.documents));
+    out_db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
     for (const auto& [lang, lexicon] : options.lexicons) {
-      db.set_metadata(std::string(schema::kMetaLexiconPrefix) + lang, serialise_lexicon(lexicon));
+      out_db.set_metadata(std::string(schema::kMetaLexiconPrefix) + lang, serialise_lexicon(lexicon));
     }
-    db.commit();
-    db.close();
+    out_db.commit();
+    out_db.close();
     db_holder.reset();
-    if (fresh && options.compact) compact_in_place(build_dir);
+    if (fresh && options.compact && shards == 1) compact_in_place(build_dir);
     // One spelling dictionary per language, beside the main database: "did you mean" never
     // proposes a word of another language.
     for (const auto& [lang, words] : spelling_by_lang) {
