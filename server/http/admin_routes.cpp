@@ -179,13 +179,8 @@ class ReindexJobs {
 };
 
 void authorise_editor(const httplib::Request& req, const ServerConfig& config) {
-  const std::string token = bearer_token(req);
-  if (token.empty()) {
-    throw InvalidArgument("editor endpoints need the editor token (Authorization: Bearer ...)", "unauthorized");
-  }
-  if (config.editor_token.empty() || !tokens_equal(token, config.editor_token)) {
-    throw InvalidArgument("the token does not allow editor endpoints", "forbidden");
-  }
+  require_token(req, config.editor_token, "editor endpoints need the editor token (Authorization: Bearer ...)",
+                "the token does not allow editor endpoints");
 }
 
 }  // namespace

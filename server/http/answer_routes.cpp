@@ -72,7 +72,7 @@ class AnswerRoutes {
     const ChannelChoice choice = choose_channel(req);
     search::SearchRequest sr;
     sr.query = query;
-    sr.lang = lang_param(req);
+    sr.lang = language_param(req);
     sr.preferred = parse_accept_language(req.get_header_value("Accept-Language"));
     sr.channel = choice.visibility;
     sr.include_internal = choice.internal;
@@ -136,7 +136,7 @@ class AnswerRoutes {
     const ChannelChoice choice = choose_channel(req);
     search::ArticleRequest ar;
     ar.id = id;
-    ar.lang = lang_param(req);
+    ar.lang = language_param(req);
     ar.preferred = parse_accept_language(req.get_header_value("Accept-Language"));
     ar.channel = choice.visibility;
     ar.include_internal = choice.internal;
@@ -210,27 +210,8 @@ class AnswerRoutes {
     // Only the built-in agent channel may see internal content (the registry refuses
     // plugins that ask for it), and only with the agent token.
     c.internal = c.channel->shows_internal_notes() && channels_.is_builtin(c.name);
-    if (c.internal) authorise_agent(req);
+    if (c.internal) require_agent_token(req, config_.agent_token);
     return c;
-  }
-
-  void authorise_agent(const httplib::Request& req) const {
-    const std::string token = bearer_token(req);
-    if (token.empty()) {
-      throw InvalidArgument("the agent channel needs an agent token (Authorization: Bearer ...)", "unauthorized");
-    }
-    if (config_.agent_token.empty() || !tokens_equal(token, config_.agent_token)) {
-      throw InvalidArgument("the token does not allow the agent channel", "forbidden");
-    }
-  }
-
-  static std::string lang_param(const httplib::Request& req) {
-    if (!req.has_param("lang") || req.get_param_value("lang").empty()) return "";
-    auto lang = normalise_language_tag(req.get_param_value("lang"));
-    if (!lang) {
-      throw InvalidArgument("lang '" + req.get_param_value("lang") + "' is not a language tag", "invalid_parameter");
-    }
-    return *lang;
   }
 
   std::string absolute(const std::string& url) const {

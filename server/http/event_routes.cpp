@@ -32,14 +32,8 @@ constexpr std::size_t kMaxChannelBytes = 64;
 constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
 
 void authorise(const httplib::Request& req, const std::string& expected, const char* who) {
-  const std::string token = bearer_token(req);
-  if (token.empty()) {
-    throw InvalidArgument(std::string("this endpoint needs the ") + who + " token (Authorization: Bearer ...)",
-                          "unauthorized");
-  }
-  if (expected.empty() || !tokens_equal(token, expected)) {
-    throw InvalidArgument(std::string("the token does not allow ") + who + " endpoints", "forbidden");
-  }
+  require_token(req, expected, std::string("this endpoint needs the ") + who + " token (Authorization: Bearer ...)",
+                std::string("the token does not allow ") + who + " endpoints");
 }
 
 events::EventStore& require(events::EventStore* store) {

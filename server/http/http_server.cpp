@@ -26,7 +26,6 @@
 #include "event_store.h"
 #include "http_support.h"
 #include "knowledge_base.h"
-#include "language.h"
 #include "listener.h"
 #include "rate_limiter.h"
 #include "utf8.h"
@@ -108,33 +107,13 @@ struct HttpServer::Impl {
     return true;
   }
 
-  void authorise_agent(const httplib::Request& req) const {
-    const std::string token = bearer_token(req);
-    if (token.empty()) {
-      throw InvalidArgument("the agent channel needs an agent token (Authorization: Bearer ...)",
-                            "unauthorized");
-    }
-    if (config.agent_token.empty() || !tokens_equal(token, config.agent_token)) {
-      throw InvalidArgument("the token does not allow the agent channel", "forbidden");
-    }
-  }
-
-  // The normalised `lang` parameter, or "" when absent; invalid_parameter if malformed.
-  static std::string language_param(const httplib::Request& req) {
-    const std::string raw = req.get_param_value("lang");
-    if (raw.empty()) return "";
-    auto lang = normalise_language_tag(raw);
-    if (!lang) throw InvalidArgument("lang '" + raw + "' is not a language tag", "invalid_parameter");
-    return *lang;
-  }
-
   // The `channel` parameter ("web" when absent); the agent channel needs the agent token.
   std::string channel_param(const httplib::Request& req) const {
     const std::string channel = req.has_param("channel") ? req.get_param_value("channel") : "web";
     if (!is_known_channel(channel)) {
       throw InvalidArgument("unknown channel '" + channel + "'", "invalid_parameter");
     }
-    if (channel == "agent") authorise_agent(req);
+    if (channel == "agent") require_agent_token(req, config.agent_token);
     return channel;
   }
 

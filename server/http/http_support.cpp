@@ -140,6 +140,26 @@ bool bool_param(const httplib::Request& req, const char* name, bool fallback) {
                         "invalid_parameter");
 }
 
+void require_token(const httplib::Request& req, const std::string& expected, const std::string& missing,
+                   const std::string& refused) {
+  const std::string token = bearer_token(req);
+  if (token.empty()) throw InvalidArgument(missing, "unauthorized");
+  if (expected.empty() || !tokens_equal(token, expected)) throw InvalidArgument(refused, "forbidden");
+}
+
+void require_agent_token(const httplib::Request& req, const std::string& agent_token) {
+  require_token(req, agent_token, "the agent channel needs an agent token (Authorization: Bearer ...)",
+                "the token does not allow the agent channel");
+}
+
+std::string language_param(const httplib::Request& req) {
+  const std::string raw = req.get_param_value("lang");
+  if (raw.empty()) return "";
+  auto lang = normalise_language_tag(raw);
+  if (!lang) throw InvalidArgument("lang '" + raw + "' is not a language tag", "invalid_parameter");
+  return *lang;
+}
+
 std::string session_param(const httplib::Request& req) {
   const std::string id = req.has_param("session") ? req.get_param_value("session") : req.get_header_value("X-Session-Id");
   check_session_id(id, "session");

@@ -29,6 +29,17 @@ void write_error(httplib::Response& res, const std::string& code, const std::str
 bool tokens_equal(const std::string& given, const std::string& expected);
 // The token of "Authorization: Bearer <token>", or "".
 std::string bearer_token(const httplib::Request& req);
+// Requires the bearer token `expected` (a configured, non-empty token): throws
+// kb::InvalidArgument "unauthorized" with `missing` when the request has no token,
+// "forbidden" with `refused` when it has another one or none is configured.
+void require_token(const httplib::Request& req, const std::string& expected, const std::string& missing,
+                   const std::string& refused);
+// require_token for the agent channel (internal content), with its messages.
+void require_agent_token(const httplib::Request& req, const std::string& agent_token);
+
+// The normalised `lang` parameter, or "" when absent or empty; throws kb::InvalidArgument
+// (invalid_parameter) when it is not a language tag.
+std::string language_param(const httplib::Request& req);
 
 // Accept-Language tags, normalised, best first; invalid entries and "*" skipped.
 std::vector<std::string> parse_accept_language(const std::string& header);
