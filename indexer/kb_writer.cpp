@@ -82,14 +82,26 @@ std::string generation_name(unsigned long number) {
 
 unsigned long generation_number(const std::string& name) { return std::stoul(name.substr(4)); }
 
-// Rewrites the Xapian database in `dir` with full B-tree blocks (Xapian's compaction): the
-// posting lists shrink by almost half, and searches read fewer blocks (about 10% faster on
-// 100k records, docs/performance.md). Files other than the database's stay as they are.
-void compact_in_place(const fs::path& dir) {
+// The analyzer for `lang` in a map of them, made on first use.
+Analyzer& analyzer_in(std::map<std::string, std::unique_ptr<Analyzer>>& analyzers, const std::string& lang) {
+  auto& analyzer = analyzers[lang];
+  if (!analyzer) analyzer = std::make_unique<Analyzer>(lang);
+  return *analyzer;
+}
+
+// Replaces the Xapian database in `dir` by the compaction of `source` (`dir`'s own database,
+// or the shards of a build): full B-tree blocks, so the posting lists shrink by almost half
+// and searches read fewer blocks (about 10% faster on 100k records, docs/performance.md).
+// Documents are numbered again from 1. Folders in `dir` (spelling dictionaries) stay.
+void compact_into(Xapian::Database source, const fs::path& dir) {
   const fs::path out = dir.string() + ".compact";
   std::error_code ec;
   fs::remove_all(out, ec);
-  Xapian::Database(dir.string()).compact(out.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+  source.compact(out.string());
+  source.close();
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file(ec)) fs::remove(entry.path(), ec);
+  }
   for (const auto& entry : fs::directory_iterator(out)) {
     fs::rename(entry.path(), dir / entry.path().filename(), ec);
     if (ec) throw IoError("cannot move " + entry.path().string() + " into " + dir.string() + ": " + ec.message());
@@ -131,11 +143,6 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     // Word counts to add to (or, for replaced documents, take from) the spelling dictionaries.
     std::map<std::string, std::map<std::string, long long>> spelling_by_lang;
     std::map<std::string, std::unique_ptr<Analyzer>> analyzers;
-    auto analyzer_for = [&analyzers](const std::string& lang) -> Analyzer& {
-      auto& analyzer = analyzers[lang];
-      if (!analyzer) analyzer = std::make_unique<Analyzer>(lang);
-      return *analyzer;
-    };
     std::vector<std::string> spelling;
     std::unique_ptr<Xapian::WritableDatabase> db_holder;
     if (!options.base_generation.empty()) {
@@ -179,7 +186,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
           old.body_markdown = data.value("body_markdown", "");
           old.audience = data.value("audience", "public") == "internal" ? Audience::Internal : Audience::Public;
           spelling.clear();
-          build_document(old, analyzer_for(old.lang), &spelling);
+          build_document(old, analyzer_in(analyzers, old.lang), &spelling);
           auto& words = spelling_by_lang[old.lang];
           for (const auto& word : spelling) --words[word];
         }
@@ -219,9 +226,8 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
           for (std::size_t i = next++; i < batch.end; i = next++) {
             const Article& article = articles[i];
             if (article.status == Status::Draft) continue;
-            auto& analyzer = worker_analyzers[w][article.lang];
-            if (!analyzer) analyzer = std::make_unique<Analyzer>(article.lang);
-            batch.docs[i - start] = build_document(article, *analyzer, &batch.words[i - start]);
+            batch.docs[i - start] =
+                build_document(article, analyzer_in(worker_analyzers[w], article.lang), &batch.words[i - start]);
           }
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
@@ -263,10 +269,8 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
               if (article.status == Status::Draft) {
                 ++shard_drafts[j];
               } else {
-                auto& analyzer = worker_analyzers[j][article.lang];
-                if (!analyzer) analyzer = std::make_unique<Analyzer>(article.lang);
                 words.clear();
-                sdb.add_document(build_document(article, *analyzer, &words));
+                sdb.add_document(build_document(article, analyzer_in(worker_analyzers[j], article.lang), &words));
                 auto& counts = shard_spelling[j][article.lang];
                 for (const auto& word : words) ++counts[word];
               }
@@ -298,23 +302,11 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
           for (const auto& [word, n] : counts) merged[word] += n;
         }
       }
-      // Merge: compaction of all shards into one database, then moved into build_dir.
+      // Merge: the compaction of all shards replaces the empty database opened at the start.
       Xapian::Database all;
       for (const auto& dir : shard_dirs) all.add_database(Xapian::Database(dir.string()));
-      const fs::path merged = build_dir.string() + ".merged";
-      fs::remove_all(merged, ec);
-      all.compact(merged.string());
-      all.close();
+      compact_into(std::move(all), build_dir);
       for (const auto& dir : shard_dirs) fs::remove_all(dir, ec);
-      // The empty database opened at the start gives way to the merged one.
-      for (const auto& entry : fs::directory_iterator(build_dir)) {
-        if (entry.is_regular_file(ec)) fs::remove(entry.path(), ec);
-      }
-      for (const auto& entry : fs::directory_iterator(merged)) {
-        fs::rename(entry.path(), build_dir / entry.path().filename(), ec);
-        if (ec) rethrow_io("cannot move " + entry.path().string() + " into " + build_dir.string(), ec);
-      }
-      fs::remove_all(merged, ec);
       db_holder = std::make_unique<Xapian::WritableDatabase>(build_dir.string(), Xapian::DB_OPEN);
     } else if (!articles.empty()) {
       pending = std::async(std::launch::async, analyse, std::size_t{0});
@@ -360,7 +352,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     out_db.commit();
     out_db.close();
     db_holder.reset();
-    if (fresh && options.compact && shards == 1) compact_in_place(build_dir);
+    if (fresh && options.compact && shards == 1) compact_into(Xapian::Database(build_dir.string()), build_dir);
     // One spelling dictionary per language, beside the main database: "did you mean" never
     // proposes a word of another language.
     for (const auto& [lang, words] : spelling_by_lang) {
