@@ -63,9 +63,6 @@ class FeedbackBoost {
   // key, so cached results never show an older boost.
   std::uint64_t version() const { return version_.load(); }
 
-  // The factor for one item in one language (1 when nothing is known).
-  double factor(const std::string& id, const std::string& lang) const { return snapshot()->factor(id, lang); }
-
   // The factor for counts against an average click-through rate, by the documented formula.
   static double factor_for(const FeedbackCounts& counts, double mean_click_through, const BoostParams& params);
 

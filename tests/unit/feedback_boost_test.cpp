@@ -97,10 +97,10 @@ TEST_CASE("the factor per item and language; a table equal to the last one chang
   boost.publish(table);
   CHECK(boost.version() == v0 + 1);
   // Votes alone move the factor by at most helpful_weight * max_change (7%).
-  CHECK(boost.factor("liked", "en") == doctest::Approx(1.07).epsilon(0.001));
-  CHECK(boost.factor("disliked", "en") == doctest::Approx(0.93).epsilon(0.001));
-  CHECK(boost.factor("other", "en") == doctest::Approx(1.0));
-  CHECK(boost.factor("liked", "de") == doctest::Approx(1.0));  // per language
+  CHECK(boost.snapshot()->factor("liked", "en") == doctest::Approx(1.07).epsilon(0.001));
+  CHECK(boost.snapshot()->factor("disliked", "en") == doctest::Approx(0.93).epsilon(0.001));
+  CHECK(boost.snapshot()->factor("other", "en") == doctest::Approx(1.0));
+  CHECK(boost.snapshot()->factor("liked", "de") == doctest::Approx(1.0));  // per language
   // The same counts again (the store is polled every minute): the cached results stay.
   boost.publish(table);
   CHECK(boost.version() == v0 + 1);
@@ -108,7 +108,7 @@ TEST_CASE("the factor per item and language; a table equal to the last one chang
   // Votes without a language count for every language.
   boost.publish({{"liked@", votes(1000, 0)}});
   CHECK(boost.version() == v0 + 2);
-  CHECK(boost.factor("liked", "fr") > 1.05);
+  CHECK(boost.snapshot()->factor("liked", "fr") > 1.05);
 }
 
 TEST_CASE("on a real index: the boost reorders only what matched, within the bound") {
