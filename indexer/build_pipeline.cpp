@@ -8,17 +8,21 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -67,28 +71,102 @@ json article_entry(const Article& a) {
   return e;
 }
 
-Article stand_in(const json& e, const std::string& path) {
-  Article a;
-  a.id = e.value("id", "");
-  a.lang = e.value("lang", "");
-  a.source_format = e.value("format", "");
-  a.source_path = path;
-  a.status = e.value("draft", false) ? Status::Draft : Status::Published;
-  if (e.contains("related")) a.related = e["related"].get<std::vector<std::string>>();
-  if (e.contains("pos")) {
-    for (const auto& [field, p] : e["pos"].items()) a.field_positions[field] = {p[0].get<int>(), p[1].get<int>()};
-  }
-  return a;
-}
-
 json issue_entry(const ContentIssue& i) {
   return {{"line", i.line}, {"column", i.column}, {"field", i.field}, {"message", i.message},
           {"warning", i.severity == Severity::Warning}};
 }
 
-ContentIssue issue_from(const json& e, const std::string& path) {
-  return {path, e.value("line", 0), e.value("column", 0), e.value("field", ""), e.value("message", ""),
-          e.value("warning", false) ? Severity::Warning : Severity::Error};
+// Reads a manifest tail, {"articles": [article_entry...], "issues": [issue_entry...]}, into
+// facts and issues as it is parsed (SAX): no document tree for each of 100k files.
+class TailReader final : public nlohmann::json_sax<json> {
+ public:
+  TailReader(std::vector<ArticleFacts>& facts, std::vector<ContentIssue>& issues, const std::string& path)
+      : facts_(facts), issues_(issues), path_(path) {}
+
+  bool null() override { return true; }
+  bool boolean(bool v) override {
+    if (depth_ != 3) return true;
+    if (articles() && key_ == "draft") facts_.back().draft = v;
+    if (!articles() && key_ == "warning") issues_.back().severity = v ? Severity::Warning : Severity::Error;
+    return true;
+  }
+  bool number_integer(number_integer_t v) override { return number(v); }
+  bool number_unsigned(number_unsigned_t v) override { return number(static_cast<std::int64_t>(v)); }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t& v) override {
+    if (articles()) {
+      ArticleFacts& f = facts_.back();
+      if (depth_ == 3) {
+        if (key_ == "id") f.id = std::move(v);
+        else if (key_ == "lang") f.lang = std::move(v);
+        else if (key_ == "format") f.format = std::move(v);
+      } else if (depth_ == 4 && key_ == "related") {
+        f.related.push_back(std::move(v));
+      }
+    } else if (depth_ == 3) {
+      if (key_ == "field") issues_.back().field = std::move(v);
+      else if (key_ == "message") issues_.back().message = std::move(v);
+    }
+    return true;
+  }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_object() override { return --depth_, true; }
+  bool end_array() override { return --depth_, true; }
+  bool key(string_t& k) override {
+    if (depth_ == 1) section_ = k;
+    else if (depth_ == 3) key_ = k;
+    else if (depth_ == 4) pos_key_ = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool articles() const { return section_ == "articles"; }
+  bool open() {
+    ++depth_;
+    if (depth_ == 3) {  // an element of "articles" or "issues"
+      if (articles()) {
+        facts_.emplace_back();
+      } else if (section_ == "issues") {
+        issues_.push_back({path_, 0, 0, "", "", Severity::Error});
+      } else {
+        return false;
+      }
+    }
+    if (depth_ == 5) pair_index_ = 0;
+    return true;
+  }
+  bool number(std::int64_t v) {
+    const int n = static_cast<int>(v);
+    if (articles() && depth_ == 5 && key_ == "pos") {
+      auto& pos = pos_key_ == "id" ? facts_.back().id_pos : facts_.back().related_pos;
+      (pair_index_++ == 0 ? pos.first : pos.second) = n;
+    } else if (!articles() && depth_ == 3) {
+      if (key_ == "line") issues_.back().line = n;
+      else if (key_ == "column") issues_.back().column = n;
+    }
+    return true;
+  }
+
+  std::vector<ArticleFacts>& facts_;
+  std::vector<ContentIssue>& issues_;
+  const std::string& path_;
+  int depth_ = 0, pair_index_ = 0;
+  std::string section_, key_, pos_key_;
+};
+
+// Appends what a manifest tail records; false (and nothing appended) when it is damaged.
+bool read_tail(std::string_view tail, const std::string& path, std::vector<ArticleFacts>& facts,
+               std::vector<ContentIssue>& issues) {
+  const auto facts_size = facts.size();
+  const auto issues_size = issues.size();
+  TailReader reader(facts, issues, path);
+  if (json::sax_parse(tail, &reader, json::input_format_t::json, false)) return true;
+  facts.resize(facts_size);
+  issues.resize(issues_size);
+  return false;
 }
 
 // The manifest, one line per content file after a header line, so that a build copies the
@@ -96,28 +174,43 @@ ContentIssue issue_from(const json& e, const std::string& path) {
 //   {"format":2,"schema":"...","started_ns":N}
 //   <path, a JSON string>\t<hash>\t<size>\t<mtime ns>\t{"articles":[...],"issues":[...]}
 // (One JSON document for 100k files cost seconds to parse, copy, write and free.)
+// Entries are views into the text read.
 struct ManifestEntry {
-  std::string hash;
+  std::string_view path_field;  // the path as written (a JSON string)
+  std::string_view hash;
   std::int64_t size = -1, mtime = 0;
-  std::string tail;  // {"articles": [...], "issues": [...]}
+  std::string_view tail;  // {"articles": [...], "issues": [...]}
 };
 
 struct Manifest {
+  std::unique_ptr<const std::string> text;
+  std::deque<std::string> unescaped_paths;  // paths that had JSON escapes
   std::int64_t started_ns = 0;
-  std::unordered_map<std::string, ManifestEntry> files;
+  std::unordered_map<std::string_view, ManifestEntry> files;
 };
 
-std::string manifest_line(const std::string& path, const std::string& hash, std::int64_t size,
-                          std::int64_t mtime, const std::string& tail) {
-  return json(path).dump() + '\t' + hash + '\t' + std::to_string(size) + '\t' + std::to_string(mtime) +
-         '\t' + tail + '\n';
+std::string manifest_line(std::string_view path_field, std::string_view hash, std::int64_t size,
+                          std::int64_t mtime, std::string_view tail) {
+  std::string line;
+  line.reserve(path_field.size() + hash.size() + tail.size() + 48);
+  line.append(path_field).append(1, '\t').append(hash).append(1, '\t').append(std::to_string(size));
+  line.append(1, '\t').append(std::to_string(mtime)).append(1, '\t').append(tail).append(1, '\n');
+  return line;
+}
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  std::int64_t v = 0;
+  const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (error != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 std::optional<Manifest> read_manifest(const fs::path& generation_dir) {
   std::ifstream in(generation_dir / kManifestFile, std::ios::binary);
   if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string_view rest(text);
+  Manifest m;
+  m.text = std::make_unique<const std::string>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string_view rest(*m.text);
   auto next_line = [&rest]() {
     const auto nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
@@ -129,9 +222,8 @@ std::optional<Manifest> read_manifest(const fs::path& generation_dir) {
       header.value("schema", "") != schema::kSchemaVersion) {
     return std::nullopt;
   }
-  Manifest m;
   m.started_ns = header.value("started_ns", std::int64_t{0});
-  m.files.reserve(text.size() / 128);
+  m.files.reserve(m.text->size() / 128);
   while (!rest.empty()) {
     const std::string_view line = next_line();
     if (line.empty()) continue;
@@ -144,25 +236,19 @@ std::optional<Manifest> read_manifest(const fs::path& generation_dir) {
       r = r.substr(tab + 1);
     }
     field[4] = r;
-    std::string path;
+    std::string_view path;
     if (field[0].size() >= 2 && field[0].front() == '"' && field[0].back() == '"' &&
         field[0].find('\\') == std::string_view::npos) {
       path = field[0].substr(1, field[0].size() - 2);
     } else {
       const json p = json::parse(field[0], nullptr, false);
       if (!p.is_string()) return std::nullopt;
-      path = p.get<std::string>();
+      path = m.unescaped_paths.emplace_back(p.get<std::string>());
     }
-    ManifestEntry e;
-    e.hash = field[1];
-    try {
-      e.size = std::stoll(std::string(field[2]));
-      e.mtime = std::stoll(std::string(field[3]));
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-    e.tail = field[4];
-    m.files.emplace(std::move(path), std::move(e));
+    const auto size = to_int(field[2]);
+    const auto mtime = to_int(field[3]);
+    if (!size || !mtime) return std::nullopt;
+    m.files.emplace(path, ManifestEntry{field[0], field[1], *size, *mtime, field[4]});
   }
   return m;
 }
@@ -223,9 +309,23 @@ struct FileState {
   std::int64_t size = -1, mtime = 0;
   const ManifestEntry* recorded = nullptr;  // unchanged: its manifest entry
   bool imported = false;
-  std::vector<Article> articles;       // full when imported, stand-ins otherwise
+  std::vector<Article> articles;       // when imported
+  std::vector<ArticleFacts> facts;     // when not: what the manifest recorded
   std::vector<ContentIssue> issues;    // the importer's issues
 };
+
+// An (id, lang) as one string, for hashing.
+const std::string& item_key(std::string& buffer, std::string_view id, std::string_view lang) {
+  return buffer.assign(id).append(1, '\0').append(lang);
+}
+
+void import_file(FileState& f, std::string_view bytes) {
+  ImportResult r = f.file.importer->import(f.file.path, bytes);
+  f.imported = true;
+  f.articles = std::move(r.articles);
+  f.issues = std::move(r.issues);
+  f.facts.clear();
+}
 
 }  // namespace
 
@@ -244,7 +344,7 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   const std::int64_t manifest_started = manifest ? manifest->started_ns : 0;
 
   // Find the changed files (same size and time as recorded: unchanged; else read and
-  // hashed) and import them.
+  // hashed) and import them; of the others, what the manifest recorded.
   auto t = Clock::now();
   std::vector<FileState> files;
   for (auto& file : list_content_files(content_dir, importers, options.load, issues)) {
@@ -254,32 +354,31 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
       auto it = manifest->files.find(file.path);
       if (it != manifest->files.end()) recorded = &it->second;
     }
-    if (const auto st = stat_file(file.full)) std::tie(state.size, state.mtime) = *st;
+    if (file.size >= 0) {
+      std::tie(state.size, state.mtime) = std::make_pair(file.size, file.mtime_ns);
+    } else if (const auto st = stat_file(file.full)) {
+      std::tie(state.size, state.mtime) = *st;
+    }
+    state.file = std::move(file);
     if (recorded && state.size >= 0 && recorded->size == state.size && recorded->mtime == state.mtime &&
         state.mtime + kRacyNs < manifest_started) {
       state.recorded = recorded;
       state.hash = recorded->hash;
-      state.file = std::move(file);
     } else {
-      auto bytes = read_content_file(file, options.load, issues);
+      auto bytes = read_content_file(state.file, options.load, issues);
       if (!bytes) continue;
-      state.file = std::move(file);
       state.hash = hash_hex(*bytes);
       if (recorded && recorded->hash == state.hash) {
         state.recorded = recorded;
       } else {
-        ImportResult r = state.file.importer->import(state.file.path, *bytes);
-        state.imported = true;
-        state.articles = std::move(r.articles);
-        state.issues = std::move(r.issues);
+        import_file(state, *bytes);
       }
     }
-    if (state.recorded) {
-      const json tail = json::parse(state.recorded->tail, nullptr, false);
-      if (tail.is_object()) {
-        for (const auto& e : tail.value("articles", json::array())) state.articles.push_back(stand_in(e, state.file.path));
-        for (const auto& e : tail.value("issues", json::array())) state.issues.push_back(issue_from(e, state.file.path));
-      }
+    if (state.recorded && !read_tail(state.recorded->tail, state.file.path, state.facts, state.issues)) {
+      // A damaged line: the file is imported again.
+      state.recorded = nullptr;
+      if (auto bytes = read_content_file(state.file, options.load, issues)) import_file(state, *bytes);
+      else continue;
     }
     files.push_back(std::move(state));
   }
@@ -288,27 +387,33 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
 
   // Items to rewrite: those a changed, new or removed file gave before or gives now.
   std::set<Key> dirty;
+  std::unordered_set<std::string> dirty_keys;
+  std::string key;
   const bool incremental = manifest.has_value();
   if (incremental) {
-    std::unordered_map<std::string, bool> imported;  // path -> parsed again
-    for (const auto& f : files) imported[f.file.path] = f.imported;
+    std::unordered_set<std::string_view> unchanged;
+    unchanged.reserve(files.size());
+    for (const auto& f : files) {
+      if (!f.imported) unchanged.insert(f.file.path);
+    }
     for (const auto& [path, entry] : manifest->files) {
-      auto it = imported.find(path);
-      if (it != imported.end() && !it->second) continue;  // unchanged
-      const json tail = json::parse(entry.tail, nullptr, false);
-      if (!tail.is_object()) continue;
-      for (const auto& e : tail.value("articles", json::array())) dirty.insert({e.value("id", ""), e.value("lang", "")});
+      if (unchanged.count(path)) continue;
+      std::vector<ArticleFacts> before;
+      std::vector<ContentIssue> ignored;
+      read_tail(entry.tail, std::string(path), before, ignored);
+      for (const auto& a : before) dirty.insert({a.id, a.lang});
     }
     for (const auto& f : files) {
-      if (!f.imported) continue;
       for (const auto& a : f.articles) dirty.insert({a.id, a.lang});
     }
+    for (const auto& [id, lang] : dirty) dirty_keys.insert(item_key(key, id, lang));
     // Unchanged files that give a variant of a touched item are imported again, so the item
     // is consolidated from all its sources.
     for (auto& f : files) {
       if (f.imported) continue;
-      const bool touches = std::any_of(f.articles.begin(), f.articles.end(),
-                                       [&](const Article& a) { return dirty.count({a.id, a.lang}) > 0; });
+      const bool touches = std::any_of(f.facts.begin(), f.facts.end(), [&](const ArticleFacts& a) {
+        return dirty_keys.count(item_key(key, a.id, a.lang)) > 0;
+      });
       if (!touches) continue;
       std::vector<ContentIssue> read_issues;
       auto bytes = read_content_file(f.file, options.load, read_issues);
@@ -316,65 +421,79 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
         for (auto& i : read_issues) issues.push_back(std::move(i));
         continue;
       }
-      ImportResult r = f.file.importer->import(f.file.path, *bytes);
-      f.imported = true;
-      f.articles = std::move(r.articles);
-      f.issues = std::move(r.issues);
+      import_file(f, *bytes);
     }
   }
 
-  ContentSet set;
-  set.issues = std::move(issues);
-  for (const auto& f : files) {
+  // The checks across files, on the facts of every article.
+  std::vector<ContentIssue> all_issues = std::move(issues);
+  std::vector<ArticleFacts> facts;
+  facts.reserve(files.size());
+  for (auto& f : files) {
     ++result.files;
     result.files_imported += f.imported;
-    for (const auto& i : f.issues) set.issues.push_back(i);
-    for (const auto& a : f.articles) set.articles.push_back(a);
+    for (const auto& i : f.issues) all_issues.push_back(i);
+    for (const auto& a : f.articles) {
+      check_term_sizes(a, all_issues);
+      facts.push_back(facts_of(a));
+    }
+    for (auto& a : f.facts) {
+      a.path = f.file.path;
+      facts.push_back(std::move(a));
+    }
+    f.facts.clear();
   }
-  set.files_read = result.files;
-  check_content(set);
-  Lexicons lexicons = load_lexicons(content_dir / "analysis", set.issues);
+  check_facts(facts, all_issues);
+  sort_issues(all_issues);
+  Lexicons lexicons = load_lexicons(content_dir / "analysis", all_issues);
   {
-    std::map<Key, bool> all_draft;
-    for (const auto& a : set.articles) {
-      auto [it, inserted] = all_draft.emplace(Key{a.id, a.lang}, a.status == Status::Draft);
-      if (!inserted) it->second = it->second && a.status == Status::Draft;
+    std::unordered_map<std::string, bool> all_draft;  // (id, lang) -> every variant a draft
+    all_draft.reserve(facts.size());
+    for (const auto& a : facts) {
+      auto [it, inserted] = all_draft.emplace(item_key(key, a.id, a.lang), a.draft);
+      if (!inserted) it->second = it->second && a.draft;
     }
     result.articles = all_draft.size();
-    for (const auto& [key, draft] : all_draft) result.drafts += draft;
+    for (const auto& [k, draft] : all_draft) result.drafts += draft;
   }
-  result.issues = set.issues;
-  if (has_errors(set.issues)) {
+  facts = {};
+  result.issues = std::move(all_issues);
+  if (has_errors(result.issues)) {
     result.timings.import_ms = ms_since(t);
     result.timings.total_ms = ms_since(started);
     return result;
   }
 
-  // Consolidate what will be written: everything, or the touched items.
-  ContentSet to_write;
-  for (auto& a : set.articles) {
-    if (!incremental || dirty.count({a.id, a.lang})) to_write.articles.push_back(std::move(a));
-  }
-  consolidate_variants(to_write);
-  result.timings.import_ms = ms_since(t);
-  t = Clock::now();
-
+  // The manifest of the new generation.
   std::string new_manifest = json({{"format", kManifestFormat},
                                    {"schema", schema::kSchemaVersion},
                                    {"started_ns", build_started}})
                                  .dump() +
                              '\n';
+  if (manifest) new_manifest.reserve(manifest->text->size() + 4096);
   for (const auto& f : files) {
     if (!f.imported && f.recorded) {
-      // Unchanged: the recorded tail as it is (the size and time may be new).
-      new_manifest += manifest_line(f.file.path, f.hash, f.size, f.mtime, f.recorded->tail);
+      // Unchanged: the recorded line as it is (the size and time may be new).
+      new_manifest += manifest_line(f.recorded->path_field, f.hash, f.size, f.mtime, f.recorded->tail);
       continue;
     }
     json tail = {{"articles", json::array()}, {"issues", json::array()}};
     for (const auto& a : f.articles) tail["articles"].push_back(article_entry(a));
     for (const auto& i : f.issues) tail["issues"].push_back(issue_entry(i));
-    new_manifest += manifest_line(f.file.path, f.hash, f.size, f.mtime, tail.dump());
+    new_manifest += manifest_line(json(f.file.path).dump(), f.hash, f.size, f.mtime, tail.dump());
   }
+
+  // Consolidate what will be written: everything, or the touched items.
+  ContentSet to_write;
+  for (auto& f : files) {
+    for (auto& a : f.articles) {
+      if (!incremental || dirty_keys.count(item_key(key, a.id, a.lang))) to_write.articles.push_back(std::move(a));
+    }
+  }
+  files = {};
+  consolidate_variants(to_write);
+  result.timings.import_ms = ms_since(t);
+  t = Clock::now();
 
   PublishOptions publish;
   publish.keep_old_generations = options.keep_old_generations;

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "article.h"
@@ -47,6 +49,9 @@ struct ContentFile {
   std::string path;                 // relative to the content root, '/' separated
   std::filesystem::path full;       // resolved (symbolic links followed)
   const Importer* importer = nullptr;
+  // Size and modification time (ns since the epoch) when listed; size -1 when unknown.
+  std::int64_t size = -1;
+  std::int64_t mtime_ns = 0;
 };
 
 // The files load_content reads, in its order; problems (links leading outside) go to
@@ -63,6 +68,23 @@ std::optional<std::string> read_content_file(const ContentFile& file, const Load
 // Checks across files: an (id, lang) given twice by sources of the same format is an error,
 // unknown `related` ids are warnings. Sorts set.issues by file and position.
 void check_content(ContentSet& set);
+
+// What the checks across files need to know of an article: incremental builds keep this much
+// of an unchanged file in their manifest instead of importing it again.
+struct ArticleFacts {
+  std::string id, lang, format;
+  bool draft = false;
+  std::vector<std::string> related;
+  std::pair<int, int> id_pos{1, 1}, related_pos{1, 1};  // (line, column) of the fields
+  std::string_view path;                                // the source file
+};
+ArticleFacts facts_of(const Article& article);
+// The checks of check_content on facts (the duplicate and related rules), and the size limits
+// of terms on the articles that were imported; appends to `issues` without sorting them.
+void check_facts(const std::vector<ArticleFacts>& facts, std::vector<ContentIssue>& issues);
+void check_term_sizes(const Article& article, std::vector<ContentIssue>& issues);
+// Sorts issues by file, then position, as an editor reads them.
+void sort_issues(std::vector<ContentIssue>& issues);
 
 // Merges the articles that share (id, lang) into one, in place (docs/importers.md,
 // "Consolidation"): the canonical variant is the published, public one of the most

@@ -230,3 +230,50 @@ TEST_CASE("incremental builds recycle a retired generation, catch up on its chan
   CHECK(article.find("within one day") != std::string::npos);
   CHECK(article.find("within 24 hours") == std::string::npos);
 }
+
+TEST_CASE("incremental builds report the issues of unchanged files and survive a damaged manifest line") {
+  kb::test::TempDir dir;
+  kb::test::copy_tree(std::string(KB_FIXTURES) + "/import", dir / "content");
+  std::filesystem::remove(dir / "content/help-center/en/billing-copy.html");
+  std::filesystem::create_symlink("billing.html", dir / "content/help-center/en/billing-copy.html");
+  // Warnings an unchanged file must keep giving: one from its importer (recorded in the
+  // manifest) and one from the checks across files (made again on what was recorded).
+  dir.write("content/articles/en/extra.md",
+            "---\nid: extra\nlang: en\ntitle: Extra \"quoted\" title\nsummary: S\ncategory: c\n"
+            "related: [nowhere]\ncolour: blue\n---\nBody.\n");
+  const std::string content = (dir / "content").string();
+  const std::string kb = (dir / "kb").string();
+  auto build = [&](bool full = false) {
+    std::vector<std::string> argv = {kb::test::kb_index_path(), "build", "--content", content, "--out", kb,
+                                     "--keep", "0"};
+    if (full) argv.push_back("--full");
+    auto r = run_command(argv);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  };
+  const auto first = build(true);
+  CHECK(first.err.find("articles/en/extra.md:7:1: warning: related: related id 'nowhere' does not exist") !=
+        std::string::npos);
+  CHECK(first.err.find("articles/en/extra.md:8:1: warning: colour: unknown field (ignored)") != std::string::npos);
+  const auto again = build();
+  CHECK(incremental_line(again.out) == "0/11/0");
+  CHECK(again.err == first.err);
+
+  // A damaged line of the live manifest: that file is imported again, the others are not.
+  const fs::path manifest = dir / "kb/gen-000002/kb-manifest.tsv";
+  std::string text = kb::test::read_file(manifest);
+  const auto line = text.find("\"articles/en/extra.md\"");
+  REQUIRE(line != std::string::npos);
+  const auto tail = text.find("{\"articles\"", line);
+  REQUIRE(tail != std::string::npos);
+  text.replace(tail, 11, "{\"artic");
+  dir.write("kb/gen-000002/kb-manifest.tsv", text);
+  const auto repaired = build();
+  CHECK(incremental_line(repaired.out) == "1/11/1");
+  CHECK(repaired.err == first.err);
+  auto counts = [](const std::string& out) { return out.substr(out.find(':'), out.find('\n') - out.find(':')); };
+  CHECK(counts(repaired.out) == counts(first.out));
+  // The repaired line is whole again: the next build parses nothing.
+  CHECK(incremental_line(build().out) == "0/11/0");
+}

@@ -81,6 +81,33 @@ TEST_CASE("symbolic links: a duplicate inside is read once, one leading outside 
   CHECK(set.articles[0].id == "a");
 }
 
+TEST_CASE("hidden entries, the analysis folder and linked folders are not read; files in deep folders are") {
+  kb::test::TempDir outside;
+  outside.write("elsewhere/x.md", article("x", "en"));
+  kb::test::TempDir dir;
+  dir.write("en/a/b/c/deep.md", article("deep", "en"));
+  dir.write("en/.drafts/hidden.md", article("hidden", "en"));
+  dir.write("en/.hidden.md", article("hidden2", "en"));
+  dir.write("analysis/stopwords.md", article("not-an-article", "en"));
+  dir.write("fr/analysis/ok.md", article("ok", "fr"));  // only the top-level folder is skipped
+  std::filesystem::create_directory_symlink(dir / "en/a", dir / "linked-inside");
+  std::filesystem::create_directory_symlink(outside / "elsewhere", dir / "linked-outside");
+  const kb::plugins::ImporterRegistry registry;
+  const auto set = kb::load_content(dir.path(), registry.importers());
+  CHECK(all_issues(set) == "linked-outside: error: symbolic link leads outside the content folder\n");
+  REQUIRE(set.articles.size() == 2);
+  CHECK(set.articles[0].source_path == "en/a/b/c/deep.md");
+  CHECK(set.articles[1].source_path == "fr/analysis/ok.md");
+  CHECK(set.files_read == 2);
+
+  // The listing gives each file's size and modification time, as stat does.
+  std::vector<kb::ContentIssue> issues;
+  const auto files = kb::list_content_files(dir.path(), registry.importers(), {}, issues);
+  REQUIRE(files.size() == 2);
+  CHECK(files[0].size == static_cast<std::int64_t>(std::filesystem::file_size(dir / "en/a/b/c/deep.md")));
+  CHECK(files[0].mtime_ns > 0);
+}
+
 TEST_CASE("oversized files are rejected, not truncated") {
   kb::test::TempDir dir;
   dir.write("big.md", article("big", "en") + std::string(2000, 'x'));
