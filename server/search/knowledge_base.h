@@ -22,8 +22,8 @@ class Searcher;
 
 // Thread-safe. Each calling thread gets its own Searcher (its own Xapian handles), opened
 // on the live generation and replaced when the live generation changes; no lock is taken on
-// the search path. A new generation is noticed by refresh(), which watch() calls
-// periodically; requests in flight finish on the generation they started with.
+// the search path. A new generation is noticed by refresh(), which watch() calls when the
+// live stub changes; requests in flight finish on the generation they started with.
 class KnowledgeBase {
  public:
   // Throws kb::IndexUnavailable if `kb_dir` has no live generation.
@@ -36,7 +36,8 @@ class KnowledgeBase {
   // broken stub keeps the current generation (and returns false).
   bool refresh();
 
-  // Calls refresh() every `interval` on a background thread until destruction.
+  // Calls refresh() on a background thread until destruction: as soon as the live stub is
+  // replaced (inotify), and every `interval` in any case (a file system without inotify).
   void watch(std::chrono::milliseconds interval);
 
   // The live generation's name (the index_version clients see).
@@ -70,6 +71,7 @@ class KnowledgeBase {
   std::mutex watch_mutex_;
   std::condition_variable watch_cv_;
   bool stopping_ = false;
+  int wake_fd_ = -1;  // eventfd that ends the watcher's wait for a change
   std::thread watcher_;
 };
 

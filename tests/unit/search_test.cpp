@@ -1,7 +1,9 @@
 // The search library over a real generation built from the fixtures.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "builtin_importers.h"
 #include "content_loader.h"
@@ -188,6 +190,25 @@ TEST_CASE("a new generation is picked up by refresh() and searched at once") {
   CHECK(f.kb->version() != before);
   CHECK(top(f.search("satellite", "en")) == "satellite@en");
   CHECK_FALSE(f.kb->refresh());
+}
+
+TEST_CASE("watch() notices a published generation at once, not at its next poll") {
+  Fixture f;
+  const std::string before = f.kb->version();
+  // An hour between polls: only the change notification can make the new generation live.
+  f.kb->watch(std::chrono::hours(1));
+  kb::test::TempDir content;
+  kb::test::copy_tree(std::string(KB_FIXTURES) + "/content", content.path());
+  content.write("en/satellite.md",
+                "---\nid: satellite\nlang: en\ntitle: Satellite broadband\nsummary: Now available."
+                "\ncategory: internet\n---\nSatellite broadband is here.\n");
+  f.publish(content.path());
+  const auto published = std::chrono::steady_clock::now();
+  while (f.kb->version() == before && std::chrono::steady_clock::now() - published < std::chrono::seconds(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(f.kb->version() != before);
+  CHECK(top(f.search("satellite", "en")) == "satellite@en");
 }
 
 TEST_CASE("two-phase ranking: title words and words side by side win, and pages agree") {
