@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -313,7 +315,12 @@ struct FileState {
   std::vector<Article> articles;       // when imported
   std::vector<ArticleFacts> facts;     // when not: what the manifest recorded
   std::vector<ContentIssue> issues;    // the importer's issues
+  std::vector<ContentIssue> read_issues;  // reading it failed: why
+  bool unreadable = false;
 };
+
+// Threads that read and import changed files.
+constexpr std::size_t kReadThreads = 8;
 
 // An (id, lang) as one string, for hashing.
 const std::string& item_key(std::string& buffer, std::string_view id, std::string_view lang) {
@@ -354,12 +361,12 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   // hashed) and import them; of the others, what the manifest recorded.
   std::vector<FileState> files;
   files.reserve(listed.size());
+  std::vector<std::size_t> to_read;  // files whose size or time is not the recorded one
   for (auto& file : listed) {
     FileState state;
-    const ManifestEntry* recorded = nullptr;
     if (manifest) {
       auto it = manifest->files.find(file.path);
-      if (it != manifest->files.end()) recorded = &it->second;
+      if (it != manifest->files.end()) state.recorded = &it->second;
     }
     if (file.size >= 0) {
       std::tie(state.size, state.mtime) = std::make_pair(file.size, file.mtime_ns);
@@ -367,27 +374,56 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
       std::tie(state.size, state.mtime) = *st;
     }
     state.file = std::move(file);
-    if (recorded && state.size >= 0 && recorded->size == state.size && recorded->mtime == state.mtime &&
+    const ManifestEntry* r = state.recorded;
+    if (r && state.size >= 0 && r->size == state.size && r->mtime == state.mtime &&
         state.mtime + kRacyNs < manifest_started) {
-      state.recorded = recorded;
-      state.hash = recorded->hash;
+      state.hash = r->hash;
     } else {
-      auto bytes = read_content_file(state.file, options.load, issues);
-      if (!bytes) continue;
-      state.hash = hash_hex(*bytes);
-      if (recorded && recorded->hash == state.hash) {
-        state.recorded = recorded;
-      } else {
-        import_file(state, *bytes);
-      }
-    }
-    if (state.recorded && !read_tail(state.recorded->tail, state.file.path, state.facts, state.issues)) {
-      // A damaged line: the file is imported again.
-      state.recorded = nullptr;
-      if (auto bytes = read_content_file(state.file, options.load, issues)) import_file(state, *bytes);
-      else continue;
+      to_read.push_back(files.size());
     }
     files.push_back(std::move(state));
+  }
+  // Read, hash and import those on several threads: the importers are thread-safe, and more
+  // reads in flight than cores keep a disk busy when the files are not in the page cache
+  // (a complete build of 1M files read them one at a time at 10 MB/s).
+  {
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t n; (n = next.fetch_add(1)) < to_read.size();) {
+        FileState& f = files[to_read[n]];
+        auto bytes = read_content_file(f.file, options.load, f.read_issues);
+        if (!bytes) {
+          f.unreadable = true;
+          continue;
+        }
+        f.hash = hash_hex(*bytes);
+        if (f.recorded && f.recorded->hash == f.hash) continue;  // touched, not changed
+        f.recorded = nullptr;
+        import_file(f, *bytes);
+      }
+    };
+    const std::size_t threads = std::min<std::size_t>(kReadThreads, (to_read.size() + 15) / 16);
+    std::vector<std::thread> pool;
+    for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+  }
+  {
+    std::vector<FileState> kept;
+    kept.reserve(files.size());
+    for (auto& f : files) {
+      for (auto& i : f.read_issues) issues.push_back(std::move(i));
+      if (f.unreadable) continue;
+      if (f.recorded && !read_tail(f.recorded->tail, f.file.path, f.facts, f.issues)) {
+        // A damaged line: the file is imported again.
+        f.recorded = nullptr;
+        auto bytes = read_content_file(f.file, options.load, issues);
+        if (!bytes) continue;
+        import_file(f, *bytes);
+      }
+      kept.push_back(std::move(f));
+    }
+    files = std::move(kept);
   }
   result.timings.read_ms = ms_since(t);
   t = Clock::now();
