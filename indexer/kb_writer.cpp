@@ -65,15 +65,6 @@ void fsync_path(const fs::path& path, bool directory) {
   ::close(fd);
 }
 
-std::string utc_now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string generation_name(unsigned long number) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "gen-%06lu", number);
@@ -114,6 +105,15 @@ void compact_into(Xapian::Database source, const fs::path& dir) {
 }
 
 }  // namespace
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 KnowledgeBaseWriter::KnowledgeBaseWriter(fs::path kb_dir) : kb_dir_(std::move(kb_dir)) {}
 

@@ -59,4 +59,7 @@ class KnowledgeBaseWriter {
   std::filesystem::path kb_dir_;
 };
 
+// Now, in UTC, as 2026-11-22T13:30:00Z (built_at, job times, the access log).
+std::string utc_now_iso8601();
+
 }  // namespace kb

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "build_pipeline.h"
+#include "kb_writer.h"
 #include "builtin_importers.h"
 #include "errors.h"
 #include "generation.h"
@@ -25,15 +26,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::size_t kJobsKept = 100;
-
-std::string iso_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 struct Job {
   std::string id;
@@ -82,7 +74,7 @@ class ReindexJobs {
     char id[32];
     std::snprintf(id, sizeof id, "job-%06llu", ++next_id_);
     job.id = id;
-    job.created_at = iso_now();
+    job.created_at = utc_now_iso8601();
     order_.push_back(job.id);
     queue_.push_back(job.id);
     const json out = job_json(job);
@@ -114,7 +106,7 @@ class ReindexJobs {
       const std::string id = queue_.front();
       queue_.pop_front();
       jobs_.at(id).status = "running";
-      jobs_.at(id).started_at = iso_now();
+      jobs_.at(id).started_at = utc_now_iso8601();
       lock.unlock();
 
       Job outcome;
@@ -159,7 +151,7 @@ class ReindexJobs {
       lock.lock();
       Job& job = jobs_.at(id);
       job.status = outcome.status;
-      job.finished_at = iso_now();
+      job.finished_at = utc_now_iso8601();
       job.result = std::move(outcome.result);
       job.issues = std::move(outcome.issues);
       job.error = std::move(outcome.error);

@@ -25,6 +25,7 @@
 #include "event_routes.h"
 #include "event_store.h"
 #include "http_support.h"
+#include "kb_writer.h"
 #include "knowledge_base.h"
 #include "listener.h"
 #include "rate_limiter.h"
@@ -37,15 +38,6 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kRecordedTop = 5;  // result ids kept with a recorded search
-
-std::string iso_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // The access log prints the method only when it is one (a malformed request line may hold
 // anything, and the log must stay one line per request).
@@ -253,6 +245,8 @@ struct HttpServer::Impl {
     install_event_routes(routes, config, kb, channels, events);
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      // Every response carries its request's id (error bodies and the access log too).
+      res.set_header("X-Request-Id", request_id(req));
       // Shed load while too many connections wait for a worker: a fast 503 now beats a
       // timeout later. /health stays answered for load balancers.
       if (waiting_connections.load(std::memory_order_relaxed) > config.max_queued_connections &&
@@ -279,6 +273,7 @@ struct HttpServer::Impl {
     // requests) get the same JSON shape; responses handlers already wrote are left alone.
     http.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request& req, httplib::Response& res) {
+      if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", request_id(req));
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
       const std::string code = code_for_status(res.status);
       std::string message = "request failed";
@@ -317,13 +312,15 @@ struct HttpServer::Impl {
       write_error(res, "internal", message);
     });
     if (config.access_log) {
-      // Method, path, status and time only: query strings may hold personal data and
-      // headers may hold tokens.
+      // Method, path, status, time and request id only: query strings may hold personal data
+      // and headers may hold tokens.
       http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
         const double ms =
             std::chrono::duration<double, std::milli>(Clock::now() - Listener::request_started()).count();
-        std::fprintf(stderr, "%s %s %s %d %.2fms\n", iso_now().c_str(), loggable_method(req.method).c_str(),
-                     find_invalid_utf8(req.path) ? "(invalid path)" : req.path.c_str(), res.status, ms);
+        const std::string id = res.get_header_value("X-Request-Id");
+        std::fprintf(stderr, "%s %s %s %d %.2fms %s\n", utc_now_iso8601().c_str(), loggable_method(req.method).c_str(),
+                     find_invalid_utf8(req.path) ? "(invalid path)" : req.path.c_str(), res.status, ms,
+                     id.empty() ? "-" : id.c_str());
       });
     }
 

@@ -2,9 +2,13 @@
 #include "http_support.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <map>
+#include <random>
 
 #include "errors.h"
 #include "language.h"
@@ -57,8 +61,30 @@ void write_json(httplib::Response& res, int status, const json& body) {
 
 void write_error(httplib::Response& res, const std::string& code, const std::string& message,
                  int status) {
-  write_json(res, status ? status : status_for(code),
-             {{"error", {{"code", code}, {"message", message}}}});
+  json error = {{"code", code}, {"message", message}};
+  if (res.has_header("X-Request-Id")) error["request_id"] = res.get_header_value("X-Request-Id");
+  write_json(res, status ? status : status_for(code), {{"error", std::move(error)}});
+}
+
+std::string request_id(const httplib::Request& req) {
+  const std::string given = req.get_header_value("X-Request-Id");
+  const bool usable = !given.empty() && given.size() <= 64 && std::all_of(given.begin(), given.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '-';
+  });
+  if (usable) return given;
+  // splitmix64 over a per-thread random seed: unique enough to join log lines, cheap.
+  thread_local std::uint64_t state = [] {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
+           static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  }();
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(z));
+  return buf;
 }
 
 // Constant-time comparison, so response times reveal nothing about a token.

@@ -21,9 +21,14 @@ std::string code_for_status(int status);
 
 // Writes `body` as JSON; invalid UTF-8 in strings is replaced, never thrown on.
 void write_json(httplib::Response& res, int status, const nlohmann::json& body);
-// {"error":{"code":..., "message":...}} with the table's status (or `status` if non-zero).
+// {"error":{"code":..., "message":..., "request_id":...}} with the table's status (or `status`
+// if non-zero); request_id when the response carries an X-Request-Id.
 void write_error(httplib::Response& res, const std::string& code, const std::string& message,
                  int status = 0);
+
+// The request's id: its X-Request-Id when that is 1 to 64 characters of [A-Za-z0-9._:-]
+// (a proxy's or a client's id, kept so logs can be joined), else a new random one.
+std::string request_id(const httplib::Request& req);
 
 // Constant-time comparison of a presented token with the configured one.
 bool tokens_equal(const std::string& given, const std::string& expected);

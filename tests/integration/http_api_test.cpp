@@ -3,6 +3,8 @@
 
 #include <httplib.h>
 
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "process.h"
@@ -149,6 +151,38 @@ TEST_CASE("the agent channel needs the agent token; internal content stays inter
   s.process->stop();
   CHECK(s.process->log().find("s3cret-agent-token") == std::string::npos);
   CHECK(s.process->log().find("GET /v1/search 200") != std::string::npos);
+}
+
+TEST_CASE("every response carries a request id, which error bodies and the access log repeat") {
+  Server s;
+  // A client's (or a proxy's) id is kept, so its logs join ours.
+  auto given = s.client->Get("/v1/search?q=router&lang=en", {{"X-Request-Id", "support-ticket-4711"}});
+  REQUIRE(given);
+  CHECK(given->status == 200);
+  CHECK(given->get_header_value("X-Request-Id") == "support-ticket-4711");
+  // Without one, or with one that could forge log lines, the server makes its own.
+  const std::regex generated("[0-9a-f]{16}");
+  auto own = s.client->Get("/v1/search?q=router&lang=en");
+  auto forged = s.client->Get("/v1/search?q=router&lang=en", {{"X-Request-Id", "x 200 GET /v1/admin"}});
+  REQUIRE(own);
+  REQUIRE(forged);
+  CHECK(std::regex_match(own->get_header_value("X-Request-Id"), generated));
+  CHECK(std::regex_match(forged->get_header_value("X-Request-Id"), generated));
+  CHECK(own->get_header_value("X-Request-Id") != forged->get_header_value("X-Request-Id"));
+  // Errors name it in their body: what a customer or an agent quotes to support.
+  for (const char* path : {"/v1/nowhere", "/v1/search?lang=en"}) {
+    auto err = s.client->Get(path, {{"X-Request-Id", "quote-me"}});
+    REQUIRE(err);
+    CHECK(err->status >= 400);
+    CHECK(err->get_header_value("X-Request-Id") == "quote-me");
+    CHECK(json::parse(err->body)["error"]["request_id"] == "quote-me");
+  }
+  s.process->stop();
+  const std::string log = s.process->log();
+  CHECK(log.find("GET /v1/search 200") != std::string::npos);
+  CHECK(log.find(" support-ticket-4711\n") != std::string::npos);
+  CHECK(log.find(" quote-me\n") != std::string::npos);
+  CHECK(log.find("x 200 GET /v1/admin") == std::string::npos);
 }
 
 TEST_CASE("GET /health reports the live generation") {
