@@ -8,6 +8,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -139,6 +140,55 @@ class DocidSource : public Xapian::PostingSource {
   bool started_ = false;
 };
 
+// Every document until a deadline, then none: filtered with it, a match stops at the
+// deadline and returns the best matches found so far. This is the time limit per query. It
+// takes effect only after `min_candidates` (enough to fill the page asked for), so a search
+// that was slow to start is cut short, not emptied.
+// (Xapian 1.4's own Enquire::set_time_limit arms a SIGEV_THREAD timer whose callback writes a
+// flag on get_mset's stack; timer_delete does not wait for a callback already dispatched, so
+// under load the write lands in whatever frame reuses that stack: "stack smashing detected"
+// and segfaults, seen here with a 1 ms limit within seconds.)
+class DeadlineSource : public Xapian::PostingSource {
+ public:
+  DeadlineSource(std::chrono::steady_clock::time_point deadline, unsigned min_candidates)
+      : deadline_(deadline), min_candidates_(min_candidates) {}
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return doccount_; }
+  Xapian::doccount get_termfreq_max() const override { return doccount_; }
+  void init(const Xapian::Database& db) override {
+    doccount_ = db.get_doccount();
+    last_ = db.get_lastdocid();
+    current_ = 0;
+    calls_ = 0;
+    expired_ = false;
+  }
+  void next(double) override {
+    ++current_;
+    check();
+  }
+  void skip_to(Xapian::docid did, double) override {
+    if (did > current_) current_ = did;
+    check();
+  }
+  bool at_end() const override { return expired_ || current_ > last_; }
+  Xapian::docid get_docid() const override { return current_; }
+  std::string get_description() const override { return "DeadlineSource"; }
+
+ private:
+  void check() {
+    ++calls_;
+    if (calls_ >= min_candidates_ && (calls_ & 63u) == 0 && std::chrono::steady_clock::now() >= deadline_) {
+      expired_ = true;
+    }
+  }
+  std::chrono::steady_clock::time_point deadline_;
+  unsigned min_candidates_;
+  Xapian::doccount doccount_ = 0;
+  Xapian::docid last_ = 0, current_ = 0;
+  unsigned calls_ = 0;
+  bool expired_ = false;
+};
+
 // Candidates reranked with the field and proximity boost (BuiltQuery::boost); deeper
 // results keep their first-phase order, so every page of one query agrees with the others.
 constexpr int kRerankWindow = 20;
@@ -164,8 +214,6 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
       settings_(settings),
       db_(open_generation(generation)),
       enquire_(db_) {
-  // Bounded work per query: past the limit Xapian returns the best matches found so far.
-  if (settings_.time_limit_ms > 0) enquire_.set_time_limit(settings_.time_limit_ms / 1000.0);
   try {
     const std::string prefix(schema::kLang);
     for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
@@ -252,7 +300,6 @@ Xapian::Query Searcher::filters(const SearchRequest& request) {
 
 void Searcher::run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
                    Attempt& a) {
-  enquire_.set_query(query);
   enquire_.set_collapse_key(collapse ? schema::kSlotItem : Xapian::BAD_VALUENO);
   enquire_.clear_matchspies();
   FacetSpy spy;
@@ -264,6 +311,14 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
   const int wanted = rerank ? std::max(first + count, kRerankWindow) : first + count;
   // Facet counts look at up to kFacetDepth matches; plain searches only at what they need.
   const auto check_at_least = static_cast<Xapian::doccount>(facets ? std::max(kFacetDepth, wanted) : wanted);
+  // Bounded work per query: past the time limit the match returns the best found so far.
+  if (settings_.time_limit_ms > 0) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.time_limit_ms);
+    enquire_.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                     Xapian::Query((new DeadlineSource(deadline, check_at_least))->release())));
+  } else {
+    enquire_.set_query(query);
+  }
   const Xapian::MSet mset = enquire_.get_mset(rerank ? 0 : static_cast<Xapian::doccount>(first),
                                               static_cast<Xapian::doccount>(rerank ? wanted : count),
                                               check_at_least);

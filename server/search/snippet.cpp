@@ -51,16 +51,32 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
   }
   if (matches.empty()) return "";
 
-  // Window with the most distinct matched terms; the earliest on ties.
+  // Window with the most distinct matched terms; the earliest on ties. The window from match
+  // i holds matches i, i+1, ... up to the first that ends beyond begin(i) + max_bytes; that
+  // end only moves forward with i, so one pass with counts per term finds every window
+  // (a set per window was quadratic in the matches, up to 256 of them).
+  std::vector<std::size_t> term(matches.size());
+  {
+    std::vector<const std::string*> terms;
+    for (std::size_t i = 0; i < matches.size(); ++i) {
+      auto it = std::find_if(terms.begin(), terms.end(), [&](const std::string* t) { return *t == matches[i].stem; });
+      term[i] = static_cast<std::size_t>(it - terms.begin());
+      if (it == terms.end()) terms.push_back(&matches[i].stem);
+    }
+  }
+  std::vector<std::size_t> count(matches.size(), 0);
+  std::size_t distinct = 0, end_of_window = 0;  // the window of i is [i, end_of_window)
   std::size_t best_start = matches.front().begin;
   std::size_t best_score = 0;
   for (std::size_t i = 0; i < matches.size(); ++i) {
-    std::set<std::string> distinct;
-    for (std::size_t j = i; j < matches.size() && matches[j].end <= matches[i].begin + max_bytes; ++j) {
-      distinct.insert(matches[j].stem);
+    if (i > 0 && i - 1 < end_of_window && --count[term[i - 1]] == 0) --distinct;
+    if (end_of_window < i) end_of_window = i;
+    while (end_of_window < matches.size() && matches[end_of_window].end <= matches[i].begin + max_bytes) {
+      if (count[term[end_of_window]]++ == 0) ++distinct;
+      ++end_of_window;
     }
-    if (distinct.size() > best_score) {
-      best_score = distinct.size();
+    if (distinct > best_score) {
+      best_score = distinct;
       best_start = matches[i].begin;
     }
   }
