@@ -164,18 +164,18 @@ class DeadlineSource : public Xapian::PostingSource {
   }
   void next(double) override {
     ++current_;
-    check();
+    tick();
   }
   void skip_to(Xapian::docid did, double) override {
     if (did > current_) current_ = did;
-    check();
+    tick();
   }
   bool at_end() const override { return expired_ || current_ > last_; }
   Xapian::docid get_docid() const override { return current_; }
   std::string get_description() const override { return "DeadlineSource"; }
 
  private:
-  void check() {
+  void tick() {
     ++calls_;
     if (calls_ >= min_candidates_ && (calls_ & 63u) == 0 && std::chrono::steady_clock::now() >= deadline_) {
       expired_ = true;
