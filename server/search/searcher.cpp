@@ -298,6 +298,13 @@ Xapian::Query Searcher::filters(const SearchRequest& request) {
   return f;
 }
 
+Xapian::Query Searcher::bounded(const Xapian::Query& query, Xapian::doccount min_candidates) const {
+  if (settings_.time_limit_ms <= 0) return query;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.time_limit_ms);
+  return Xapian::Query(Xapian::Query::OP_FILTER, query,
+                       Xapian::Query((new DeadlineSource(deadline, min_candidates))->release()));
+}
+
 void Searcher::run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
                    Attempt& a) {
   enquire_.set_collapse_key(collapse ? schema::kSlotItem : Xapian::BAD_VALUENO);
@@ -311,14 +318,7 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
   const int wanted = rerank ? std::max(first + count, kRerankWindow) : first + count;
   // Facet counts look at up to kFacetDepth matches; plain searches only at what they need.
   const auto check_at_least = static_cast<Xapian::doccount>(facets ? std::max(kFacetDepth, wanted) : wanted);
-  // Bounded work per query: past the time limit the match returns the best found so far.
-  if (settings_.time_limit_ms > 0) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.time_limit_ms);
-    enquire_.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                     Xapian::Query((new DeadlineSource(deadline, check_at_least))->release())));
-  } else {
-    enquire_.set_query(query);
-  }
+  enquire_.set_query(bounded(query, check_at_least));
   const Xapian::MSet mset = enquire_.get_mset(rerank ? 0 : static_cast<Xapian::doccount>(first),
                                               static_cast<Xapian::doccount>(rerank ? wanted : count),
                                               check_at_least);
@@ -726,7 +726,7 @@ SuggestResponse Searcher::suggest(const SuggestRequest& request) {
     visibility.include_internal = request.include_internal;
     Xapian::Query q(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
     q = Xapian::Query(Xapian::Query::OP_FILTER, q, filters(visibility));
-    enquire_.set_query(q);
+    enquire_.set_query(bounded(q, static_cast<Xapian::doccount>(request.limit)));
     enquire_.set_collapse_key(schema::kSlotItem);
     enquire_.clear_matchspies();
     const Xapian::MSet mset = enquire_.get_mset(0, static_cast<Xapian::doccount>(request.limit));

@@ -76,6 +76,9 @@ class Searcher {
   const Xapian::Database* spelling(const std::string& lang);
   Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt);
   Xapian::Query filters(const SearchRequest& request);
+  // `query` bounded by the time limit per query (settings): past it, the match returns the
+  // best found so far, after at least `min_candidates`.
+  Xapian::Query bounded(const Xapian::Query& query, Xapian::doccount min_candidates) const;
   // Runs `query`; when `collapse`, one document per knowledge item. The best kRerankWindow
   // candidates are reranked: the attempt's boost added to their weight, times their
   // feedback factor.
