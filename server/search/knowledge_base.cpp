@@ -43,7 +43,6 @@ KnowledgeBase::~KnowledgeBase() {
     std::lock_guard<std::mutex> lock(watch_mutex_);
     stopping_ = true;
   }
-  watch_cv_.notify_all();
   if (wake_fd_ >= 0) {
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto n = ::write(wake_fd_, &one, sizeof one);
@@ -70,36 +69,20 @@ bool KnowledgeBase::refresh() {
 void KnowledgeBase::watch(std::chrono::milliseconds interval) {
   if (watcher_.joinable()) return;
   // A build publishes by renaming a new live stub into the folder: inotify reports it at
-  // once, where polling alone added up to `interval` to every reindex.
+  // once, where polling alone added up to `interval` to every reindex. Without inotify (or
+  // the eventfd the destructor wakes the watcher with) poll() skips that descriptor and the
+  // watcher only polls.
   int notify_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (notify_fd >= 0 && ::inotify_add_watch(notify_fd, dir_.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
     ::close(notify_fd);
     notify_fd = -1;
   }
-  if (notify_fd >= 0) wake_fd_ = ::eventfd(0, EFD_CLOEXEC);
-  if (notify_fd >= 0 && wake_fd_ < 0) {
-    ::close(notify_fd);
-    notify_fd = -1;
-  }
-  if (notify_fd < 0) {
-    watcher_ = std::thread([this, interval] {
-      std::unique_lock<std::mutex> lock(watch_mutex_);
-      while (!stopping_) {
-        watch_cv_.wait_for(lock, interval, [this] { return stopping_; });
-        if (stopping_) break;
-        lock.unlock();
-        refresh();
-        lock.lock();
-      }
-    });
-    return;
-  }
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC);
   watcher_ = std::thread([this, interval, notify_fd] {
     alignas(inotify_event) char events[4096];
     for (;;) {
       pollfd fds[2] = {{notify_fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
       const int ready = ::poll(fds, 2, static_cast<int>(interval.count()));
-      if (fds[1].revents != 0) break;
       {
         std::lock_guard<std::mutex> lock(watch_mutex_);
         if (stopping_) break;
@@ -110,7 +93,7 @@ void KnowledgeBase::watch(std::chrono::milliseconds interval) {
       }
       refresh();
     }
-    ::close(notify_fd);
+    if (notify_fd >= 0) ::close(notify_fd);
   });
 }
 

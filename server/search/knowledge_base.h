@@ -3,7 +3,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -38,6 +37,7 @@ class KnowledgeBase {
 
   // Calls refresh() on a background thread until destruction: as soon as the live stub is
   // replaced (inotify), and every `interval` in any case (a file system without inotify).
+  // Only the first call starts it.
   void watch(std::chrono::milliseconds interval);
 
   // The live generation's name (the index_version clients see).
@@ -69,9 +69,8 @@ class KnowledgeBase {
   FeedbackBoost feedback_;
 
   std::mutex watch_mutex_;
-  std::condition_variable watch_cv_;
   bool stopping_ = false;
-  int wake_fd_ = -1;  // eventfd that ends the watcher's wait for a change
+  int wake_fd_ = -1;  // eventfd that ends the watcher's wait (-1: it ends at its next poll)
   std::thread watcher_;
 };
 
