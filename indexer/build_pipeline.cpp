@@ -5,8 +5,6 @@
 // brought up to date when there is one, else a copy of the live one.
 #include "build_pipeline.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -23,7 +21,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -288,14 +285,6 @@ std::optional<Manifest> load_manifest(const fs::path& kb_dir, int keep_old_gener
   return m;
 }
 
-// Size and modification time (ns) of a file, or nullopt.
-std::optional<std::pair<std::int64_t, std::int64_t>> stat_file(const fs::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return std::make_pair(static_cast<std::int64_t>(st.st_size),
-                        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec);
-}
-
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -309,7 +298,6 @@ constexpr std::int64_t kRacyNs = 2'000'000'000LL;
 struct FileState {
   ContentFile file;
   std::string hash;
-  std::int64_t size = -1, mtime = 0;
   const ManifestEntry* recorded = nullptr;  // unchanged: its manifest entry
   bool imported = false;
   std::vector<Article> articles;       // when imported
@@ -368,19 +356,15 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
       auto it = manifest->files.find(file.path);
       if (it != manifest->files.end()) state.recorded = &it->second;
     }
-    if (file.size >= 0) {
-      std::tie(state.size, state.mtime) = std::make_pair(file.size, file.mtime_ns);
-    } else if (const auto st = stat_file(file.full)) {
-      std::tie(state.size, state.mtime) = *st;
-    }
-    state.file = std::move(file);
+    // Size and time as listed; an unknown size (-1) reads the file.
     const ManifestEntry* r = state.recorded;
-    if (r && state.size >= 0 && r->size == state.size && r->mtime == state.mtime &&
-        state.mtime + kRacyNs < manifest_started) {
+    if (r && file.size >= 0 && r->size == file.size && r->mtime == file.mtime_ns &&
+        file.mtime_ns + kRacyNs < manifest_started) {
       state.hash = r->hash;
     } else {
       to_read.push_back(files.size());
     }
+    state.file = std::move(file);
     files.push_back(std::move(state));
   }
   // Read, hash and import those on several threads: the importers are thread-safe, and more
@@ -517,13 +501,13 @@ BuildResult build_knowledge_base(const fs::path& content_dir, const fs::path& kb
   for (const auto& f : files) {
     if (!f.imported && f.recorded) {
       // Unchanged: the recorded line as it is (the size and time may be new).
-      new_manifest += manifest_line(f.recorded->path_field, f.hash, f.size, f.mtime, f.recorded->tail);
+      new_manifest += manifest_line(f.recorded->path_field, f.hash, f.file.size, f.file.mtime_ns, f.recorded->tail);
       continue;
     }
     json tail = {{"articles", json::array()}, {"issues", json::array()}};
     for (const auto& a : f.articles) tail["articles"].push_back(article_entry(a));
     for (const auto& i : f.issues) tail["issues"].push_back(issue_entry(i));
-    new_manifest += manifest_line(json(f.file.path).dump(), f.hash, f.size, f.mtime, tail.dump());
+    new_manifest += manifest_line(json(f.file.path).dump(), f.hash, f.file.size, f.file.mtime_ns, tail.dump());
   }
 
   // Consolidate what will be written: everything, or the touched items.

@@ -75,11 +75,12 @@ class Walker {
 
   // Walks the open folder `fd` (taken over), whose entries are named `prefix` + name.
   void walk(int fd, const std::string& prefix) {
+    const std::string here = prefix.empty() ? "." : prefix.substr(0, prefix.size() - 1);
     DIR* dir = ::fdopendir(fd);
     if (dir == nullptr) {
       const int error = errno;
       ::close(fd);
-      folder_error(prefix.empty() ? "." : prefix.substr(0, prefix.size() - 1), error);
+      folder_error(here, error);
       return;
     }
     std::vector<std::string> folders;
@@ -87,7 +88,7 @@ class Walker {
       errno = 0;
       const dirent* e = ::readdir(dir);
       if (e == nullptr) {
-        if (errno != 0) folder_error(prefix.empty() ? "." : prefix.substr(0, prefix.size() - 1), errno);
+        if (errno != 0) folder_error(here, errno);
         break;
       }
       const char* name = e->d_name;
@@ -114,7 +115,8 @@ class Walker {
       }
       if (type == DT_LNK) {
         // Followed: a linked folder is not entered, a linked file is read (resolved later).
-        if (::fstatat(fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
+        const bool followed = ::fstatat(fd, name, &st, 0) == 0;
+        if (followed && S_ISDIR(st.st_mode)) {
           if (skipped()) continue;
           std::error_code ec;
           if (!is_within(canonical_root_, fs::weakly_canonical(root_ / relative, ec))) {
@@ -123,7 +125,7 @@ class Walker {
           continue;
         }
         Found f{std::move(relative), true};
-        if (::fstatat(fd, name, &st, 0) == 0) f.size = st.st_size, f.mtime = mtime_ns(st);
+        if (followed) f.size = st.st_size, f.mtime = mtime_ns(st);
         found_.push_back(std::move(f));
         continue;
       }
@@ -271,6 +273,16 @@ ContentSet load_content(const fs::path& root, const std::vector<const Importer*>
   return set;
 }
 
+namespace {
+
+// Where a field of `a` starts in its source file; (1, 1) when not recorded.
+std::pair<int, int> position_of(const Article& a, const char* field) {
+  auto it = a.field_positions.find(field);
+  return it == a.field_positions.end() ? std::make_pair(1, 1) : it->second;
+}
+
+}  // namespace
+
 ArticleFacts facts_of(const Article& a) {
   ArticleFacts f;
   f.id = a.id;
@@ -278,8 +290,8 @@ ArticleFacts facts_of(const Article& a) {
   f.format = a.source_format;
   f.draft = a.status == Status::Draft;
   f.related = a.related;
-  if (auto it = a.field_positions.find("id"); it != a.field_positions.end()) f.id_pos = it->second;
-  if (auto it = a.field_positions.find("related"); it != a.field_positions.end()) f.related_pos = it->second;
+  f.id_pos = position_of(a, "id");
+  f.related_pos = position_of(a, "related");
   f.path = a.source_path;
   return f;
 }
@@ -291,8 +303,7 @@ void check_term_sizes(const Article& a, std::vector<ContentIssue>& issues) {
   constexpr std::size_t kMaxLangBytes = 64;
   auto check_size = [&](const char* field, const std::string& value, std::size_t max) {
     if (value.size() <= max) return;
-    auto it = a.field_positions.find(field);
-    const auto [line, column] = it == a.field_positions.end() ? std::make_pair(1, 1) : it->second;
+    const auto [line, column] = position_of(a, field);
     issues.push_back({a.source_path, line, column, field,
                       "'" + std::string(utf8_prefix(value, 40)) + "...' is " + std::to_string(value.size()) +
                           " bytes, more than the limit of " + std::to_string(max)});
