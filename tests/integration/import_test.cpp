@@ -47,6 +47,14 @@ json get_json(httplib::Client& client, const std::string& path) {
   return json::parse(res->body);
 }
 
+// The import fixture in dir/content, with its symlinked duplicate a link again (copy_tree
+// follows links).
+void copy_import_fixture(const kb::test::TempDir& dir) {
+  kb::test::copy_tree(std::string(KB_FIXTURES) + "/import", dir / "content");
+  std::filesystem::remove(dir / "content/help-center/en/billing-copy.html");
+  std::filesystem::create_symlink("billing.html", dir / "content/help-center/en/billing-copy.html");
+}
+
 std::string incremental_line(const std::string& out) {
   std::smatch m;
   static const std::regex line("incremental: ([0-9]+) of ([0-9]+) files parsed, ([0-9]+) documents written");
@@ -111,10 +119,7 @@ TEST_CASE("the Debian FAQ, one folder per language, imports with its translation
 
 TEST_CASE("incremental builds parse only changed files and give the same base as a full build") {
   kb::test::TempDir dir;
-  kb::test::copy_tree(std::string(KB_FIXTURES) + "/import", dir / "content");
-  // copy_tree follows links: make the fixture's symlinked duplicate a link again.
-  std::filesystem::remove(dir / "content/help-center/en/billing-copy.html");
-  std::filesystem::create_symlink("billing.html", dir / "content/help-center/en/billing-copy.html");
+  copy_import_fixture(dir);
   const std::string content = (dir / "content").string();
   // --keep 0: every incremental build starts from a copy of the live generation, so the
   // counts are exactly this build's changes (recycling is the next test's subject).
@@ -174,9 +179,7 @@ TEST_CASE("incremental builds parse only changed files and give the same base as
 
 TEST_CASE("incremental builds recycle a retired generation, catch up on its changes, and match a full build") {
   kb::test::TempDir dir;
-  kb::test::copy_tree(std::string(KB_FIXTURES) + "/import", dir / "content");
-  std::filesystem::remove(dir / "content/help-center/en/billing-copy.html");
-  std::filesystem::create_symlink("billing.html", dir / "content/help-center/en/billing-copy.html");
+  copy_import_fixture(dir);
   const std::string content = (dir / "content").string();
   const std::string kb = (dir / "kb").string();
   auto build = [&](std::vector<std::string> extra = {}) {
@@ -233,9 +236,7 @@ TEST_CASE("incremental builds recycle a retired generation, catch up on its chan
 
 TEST_CASE("incremental builds report the issues of unchanged files and survive a damaged manifest line") {
   kb::test::TempDir dir;
-  kb::test::copy_tree(std::string(KB_FIXTURES) + "/import", dir / "content");
-  std::filesystem::remove(dir / "content/help-center/en/billing-copy.html");
-  std::filesystem::create_symlink("billing.html", dir / "content/help-center/en/billing-copy.html");
+  copy_import_fixture(dir);
   // Warnings an unchanged file must keep giving: one from its importer (recorded in the
   // manifest) and one from the checks across files (made again on what was recorded).
   dir.write("content/articles/en/extra.md",

@@ -28,6 +28,15 @@ struct Fixture {
     REQUIRE(set.ok());
     kb::KnowledgeBaseWriter(dir.path()).publish(set.articles);
   }
+  // A new generation: the fixtures plus an article about satellite broadband.
+  void publish_with_satellite() {
+    kb::test::TempDir content;
+    kb::test::copy_tree(std::string(KB_FIXTURES) + "/content", content.path());
+    content.write("en/satellite.md",
+                  "---\nid: satellite\nlang: en\ntitle: Satellite broadband\nsummary: Now available."
+                  "\ncategory: internet\n---\nSatellite broadband is here.\n");
+    publish(content.path());
+  }
   kb::search::SearchResponse search(const std::string& q, const std::string& lang = "",
                                     const std::string& channel = "web") {
     kb::search::SearchRequest r;
@@ -180,12 +189,7 @@ TEST_CASE("a new generation is picked up by refresh() and searched at once") {
   Fixture f;
   const std::string before = f.kb->version();
   CHECK(f.search("satellite", "en").hits.empty());
-  kb::test::TempDir content;
-  kb::test::copy_tree(std::string(KB_FIXTURES) + "/content", content.path());
-  content.write("en/satellite.md",
-                "---\nid: satellite\nlang: en\ntitle: Satellite broadband\nsummary: Now available."
-                "\ncategory: internet\n---\nSatellite broadband is here.\n");
-  f.publish(content.path());
+  f.publish_with_satellite();
   CHECK(f.kb->refresh());
   CHECK(f.kb->version() != before);
   CHECK(top(f.search("satellite", "en")) == "satellite@en");
@@ -197,12 +201,7 @@ TEST_CASE("watch() notices a published generation at once, not at its next poll"
   const std::string before = f.kb->version();
   // An hour between polls: only the change notification can make the new generation live.
   f.kb->watch(std::chrono::hours(1));
-  kb::test::TempDir content;
-  kb::test::copy_tree(std::string(KB_FIXTURES) + "/content", content.path());
-  content.write("en/satellite.md",
-                "---\nid: satellite\nlang: en\ntitle: Satellite broadband\nsummary: Now available."
-                "\ncategory: internet\n---\nSatellite broadband is here.\n");
-  f.publish(content.path());
+  f.publish_with_satellite();
   const auto published = std::chrono::steady_clock::now();
   while (f.kb->version() == before && std::chrono::steady_clock::now() - published < std::chrono::seconds(10)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
