@@ -1,11 +1,9 @@
 // ICU-based segmentation and normalisation, Xapian stemming, CJK bigrams.
 #include "analyzer.h"
 
-#include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
-#include <unicode/utext.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -63,7 +61,8 @@ std::string stemmer_language(const std::string& lang) {
   return "";
 }
 
-Analyzer::Analyzer(const std::string& lang) : lang_(lang) {
+Analyzer::Analyzer(const std::string& lang, WordBreaking breaking)
+    : lang_(lang), words_(lang, breaking) {
   const std::string stem_name = stemmer_language(lang);
   if (!stem_name.empty()) {
     try {
@@ -84,12 +83,6 @@ Analyzer::Analyzer(const std::string& lang) : lang_(lang) {
   if (U_FAILURE(status)) throw RuntimeError("icu_error", "ICU NFKC_Casefold data is missing");
   nfd_ = icu::Normalizer2::getNFDInstance(status);
   if (U_FAILURE(status)) throw RuntimeError("icu_error", "ICU NFD data is missing");
-  const icu::Locale locale = icu::Locale::forLanguageTag(lang, status);
-  status = U_ZERO_ERROR;
-  words_.reset(icu::BreakIterator::createWordInstance(locale, status));
-  if (U_FAILURE(status) || !words_) {
-    throw RuntimeError("icu_error", std::string("ICU word break iterator: ") + u_errorName(status));
-  }
 }
 
 Analyzer::~Analyzer() = default;
@@ -161,15 +154,7 @@ std::string Analyzer::stem(const Token& token) const {
 std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) {
   std::vector<Token> tokens;
   if (text.empty()) return tokens;
-
-  UErrorCode status = U_ZERO_ERROR;
-  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-  if (U_FAILURE(status)) return tokens;
-  words_->setText(ut, status);
-  if (U_FAILURE(status)) {
-    utext_close(ut);
-    return tokens;
-  }
+  words_.set_text(text);
 
   std::vector<Segment> run;  // current CJK run
   std::size_t last_word = std::string::npos;  // index of the previous Word token
@@ -232,13 +217,11 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
     run.clear();
   };
 
-  int32_t start = words_->first();
-  for (int32_t end = words_->next(); end != icu::BreakIterator::DONE;
-       start = end, end = words_->next()) {
-    const int32_t rule = words_->getRuleStatus();
-    if (rule < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation, symbols
-    const auto b = static_cast<std::size_t>(start);
-    const auto e = static_cast<std::size_t>(end);
+  WordSegment segment;
+  while (words_.next(segment)) {
+    if (!segment.is_word()) continue;  // spaces, punctuation, symbols
+    const std::size_t b = segment.begin;
+    const std::size_t e = segment.end;
     const std::string_view original = text.substr(b, e - b);
     std::string norm = fold(original);
     if (norm.empty()) continue;
@@ -299,7 +282,6 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
     last_word = tokens.size() - 1;
   }
   flush_run();
-  utext_close(ut);
   return tokens;
 }
 

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,8 +13,9 @@
 
 #include <unicode/uversion.h>
 
+#include "word_segments.h"
+
 U_NAMESPACE_BEGIN
-class BreakIterator;
 class Normalizer2;
 U_NAMESPACE_END
 
@@ -55,7 +55,8 @@ enum class AnalysisMode {
 class Analyzer {
  public:
   // `lang` is a normalised language tag ("de-ch"); unknown languages get no stemmer.
-  explicit Analyzer(const std::string& lang);
+  // `breaking` is for tests that compare WordSegments' fast path with ICU alone.
+  explicit Analyzer(const std::string& lang, WordBreaking breaking = WordBreaking::Fast);
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
@@ -89,7 +90,7 @@ class Analyzer {
   const icu::Normalizer2* nfd_ = nullptr;
   // Words repeat (Zipf): remember stems. Bounded; cleared when full.
   mutable std::unordered_map<std::string, std::string> stem_cache_;
-  std::unique_ptr<icu::BreakIterator> words_;
+  WordSegments words_;
   const icu::Normalizer2* nfkc_cf_ = nullptr;
 };
 
