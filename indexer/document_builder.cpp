@@ -1,5 +1,5 @@
 // Field weighting happens at query time (per-field stems); here every field is indexed once
-// into its own prefix plus the shared positional text.
+// into its own prefix plus the shared positional stems.
 #include "document_builder.h"
 
 #include <cctype>
@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "document_data.h"
 #include "markdown_text.h"
 #include "schema.h"
 
@@ -32,12 +33,14 @@ class TermWriter {
         }
         continue;
       }
-      doc_.add_posting(t.text, ++pos_);
+      // Positions live on the stems: phrases and proximity match "restarting the router"
+      // for "restart router" too, and each word is one term less to write than with an
+      // unstemmed positional copy beside it (schema 1).
+      doc_.add_posting(schema::term(schema::kStemmed, stem), ++pos_);
       if (spelling_ && t.kind == TokenKind::Word && t.text.size() >= 3 &&
           !std::isdigit(static_cast<unsigned char>(t.text[0]))) {
         spelling_->push_back(t.text);
       }
-      doc_.add_term(schema::term(schema::kStemmed, stem));
       if (!field_prefix.empty()) {
         doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)));
       }
@@ -144,13 +147,11 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
       {"audience", a.audience == Audience::Internal ? "internal" : "public"},
       {"updated", a.updated},
       {"related", a.related},
-      {"body_markdown", a.body_markdown},
-      {"body_text", body_text},
       {"internal_notes", a.internal_notes},
       {"source", a.source_path},
       {"source_format", a.source_format},
   };
-  doc.set_data(data.dump());
+  doc.set_data(encode_document_data(data, body_text, a.body_markdown));
   return doc;
 }
 

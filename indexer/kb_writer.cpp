@@ -24,6 +24,7 @@
 
 #include "analyzer.h"
 #include "document_builder.h"
+#include "document_data.h"
 #include "errors.h"
 #include "generation.h"
 #include "schema.h"
@@ -175,7 +176,9 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
         if (p == db_holder->postlist_end(qterm)) continue;
         // The old document's words leave the spelling dictionary: analyse its stored text
         // again, exactly as it was analysed when it was added.
-        const auto data = nlohmann::json::parse(db_holder->get_document(*p).get_data(), nullptr, false);
+        const std::string stored = db_holder->get_document(*p).get_data();
+        const DocumentData decoded = decode_document_data(stored);
+        const auto& data = decoded.fields;
         if (data.is_object()) {
           Article old;
           old.id = data.value("id", "");
@@ -183,7 +186,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
           old.title = data.value("title", "");
           old.summary = data.value("summary", "");
           old.questions = data.value("questions", std::vector<std::string>{});
-          old.body_markdown = data.value("body_markdown", "");
+          old.body_markdown = std::string(decoded.body_markdown);
           old.audience = data.value("audience", "public") == "internal" ? Audience::Internal : Audience::Public;
           spelling.clear();
           build_document(old, analyzer_in(analyzers, old.lang), &spelling);

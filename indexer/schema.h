@@ -20,9 +20,9 @@ inline constexpr std::string_view kProduct = "XP";      // XP<product, case-fold
 inline constexpr std::string_view kChannel = "XCH";     // XCH<channel>: channels allowed
 inline constexpr std::string_view kAudience = "XAUD";   // XAUDpublic / XAUDinternal
 
-// Free-text terms. Unprefixed terms are the unstemmed tokens of all public text, with
-// positions (phrases, proximity). Z-prefixed terms are stems; the field prefixes below are
-// combined with Z for per-field stems: ZS<stem> is a stem of the title.
+// Free-text terms. Z-prefixed terms are the stems of all public text, with positions
+// (phrases, proximity); the field prefixes below are combined with Z for per-field stems
+// without positions: ZS<stem> is a stem of the title. No unstemmed terms (since schema 2).
 inline constexpr std::string_view kStemmed = "Z";
 inline constexpr std::string_view kTitle = "S";
 inline constexpr std::string_view kQuestions = "XQ";
@@ -42,7 +42,7 @@ inline constexpr const char* kMetaGeneration = "kb.generation";
 inline constexpr const char* kMetaBuiltAt = "kb.built_at";
 inline constexpr const char* kMetaArticles = "kb.articles";
 inline constexpr const char* kMetaSchema = "kb.schema";
-inline constexpr const char* kSchemaVersion = "1";
+inline constexpr const char* kSchemaVersion = "2";
 inline constexpr const char* kMetaLexiconPrefix = "kb.lexicon.";  // + language: JSON
 // Per-language spelling dictionaries: Xapian databases in <generation>/spelling-<lang>.
 inline constexpr const char* kSpellingDirPrefix = "spelling-";

@@ -16,6 +16,7 @@ namespace {
 constexpr double kPrefixWeight = 0.8;
 constexpr Xapian::termcount kPrefixExpansion = 30;
 constexpr std::size_t kMaxWords = 32;  // bounded work for very long queries
+constexpr std::size_t kMaxStemCut = 4;  // stemmers strip at most this many characters, mostly
 
 bool is_position_token(const Token& t) {
   return t.kind == TokenKind::Word || t.kind == TokenKind::Bigram || t.kind == TokenKind::Unigram;
@@ -25,6 +26,12 @@ std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+bool in_dictionary(const Xapian::Database& spelling, const std::string& word) {
+  Xapian::TermIterator it = spelling.spellings_begin();
+  it.skip_to(word);
+  return it != spelling.spellings_end() && *it == word;
 }
 
 }  // namespace
@@ -44,7 +51,6 @@ QueryBuilder::QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xap
       for (const auto& t : analyzer_.tokenize(phrase, AnalysisMode::Query)) {
         if (!is_position_token(t)) continue;
         alt.stems.push_back(analyzer_.stem(t));
-        alt.terms.push_back(t.text);
       }
       if (!alt.stems.empty()) alternatives.push_back(std::move(alt));
     }
@@ -64,8 +70,11 @@ QueryBuilder::Clause QueryBuilder::clause(const std::vector<Alternative>& altern
       if (alt.stems.size() == 1) {
         alts.emplace_back(std::string(schema::kStemmed) + prefix + alt.stems[0]);
       } else if (prefix.empty()) {
-        alts.emplace_back(Xapian::Query::OP_PHRASE, alt.terms.begin(), alt.terms.end(),
-                          static_cast<Xapian::termcount>(alt.terms.size()));
+        // A phrase of stems: positions are on the stemmed terms (schema.h).
+        std::vector<std::string> terms;
+        for (const auto& st : alt.stems) terms.push_back(std::string(schema::kStemmed) + st);
+        alts.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                          static_cast<Xapian::termcount>(terms.size()));
       } else {
         std::vector<Xapian::Query> all;
         for (const auto& s : alt.stems) all.emplace_back(std::string(schema::kStemmed) + prefix + s);
@@ -88,8 +97,10 @@ std::string QueryBuilder::correction(const Token& token) {
   if (cached != corrections_.end()) return cached->second;
   std::string result;
   const std::size_t length = code_points(token.text);
+  // Unknown in this language: not a word of its public articles (the spelling dictionary
+  // holds exactly those). Stems would not do: "adress" is the stem of French "adresse".
   if (spelling_ && length >= 4 && !std::isdigit(static_cast<unsigned char>(token.text[0])) &&
-      db_.get_termfreq(token.text) == 0) {
+      !in_dictionary(*spelling_, token.text)) {
     const unsigned max_edits = length >= 8 ? 2 : 1;
     const std::string suggestion = spelling_->get_spelling_suggestion(token.text, max_edits);
     if (!suggestion.empty() && !stopwords_.count(suggestion)) result = suggestion;
@@ -97,6 +108,23 @@ std::string QueryBuilder::correction(const Token& token) {
   if (corrections_.size() > 10000) corrections_.clear();
   corrections_.emplace(token.text, result);
   return result;
+}
+
+std::string QueryBuilder::completion_prefix(const std::string& typed) const {
+  // Stems are indexed, so what is typed is looked for among stems: "passw" finds
+  // Zpassword. A word typed further than its stem ("configura", whose stem is "configur")
+  // starts no stem; its shorter prefixes do, down to kMaxStemCut code points less.
+  // The cut never leaves fewer than three bytes typed.
+  std::string prefix = std::string(schema::kStemmed) + typed;
+  const std::size_t shortest = std::string(schema::kStemmed).size() + 3;
+  for (std::size_t cut = 0;; ++cut) {
+    if (db_.allterms_begin(prefix) != db_.allterms_end(prefix)) return prefix;
+    if (cut == kMaxStemCut) return "";
+    // One code point less: its continuation bytes, then its first byte.
+    while ((static_cast<unsigned char>(prefix.back()) & 0xC0) == 0x80) prefix.pop_back();
+    prefix.pop_back();
+    if (prefix.size() < shortest) return "";
+  }
 }
 
 BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& options) {
@@ -165,16 +193,15 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
       continue;
     }
 
-    Alternative self{{first}, {seq[i].text}};
+    Alternative self{{first}};
     out.stems.insert(first);
     std::vector<Alternative> alternatives = {self};
-    // Unfinished only if some indexed word starts with it; else it is a typo to correct.
-    bool unfinished = open_end && i == last && seq[i].kind == TokenKind::Word &&
-                      code_points(seq[i].text) >= 2;
-    if (unfinished) {
-      auto t = db_.allterms_begin(seq[i].text);
-      unfinished = t != db_.allterms_end(seq[i].text);
-    }
+    // Unfinished only if some indexed stem starts with it; else it is a typo to correct.
+    const std::string completion = open_end && i == last && seq[i].kind == TokenKind::Word &&
+                                           code_points(seq[i].text) >= 2
+                                       ? completion_prefix(seq[i].text)
+                                       : std::string();
+    const bool unfinished = !completion.empty();
     if (!unfinished && options.correct_typos && seq[i].kind == TokenKind::Word) {
       const std::string fixed = correction(seq[i]);
       if (!fixed.empty()) {
@@ -182,7 +209,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
         fixed_token.text = fixed;
         fixed_token.form = fixed;
         const std::string fixed_stem = analyzer_.stem(fixed_token);
-        alternatives.push_back({{fixed_stem}, {fixed}});
+        alternatives.push_back({{fixed_stem}});
         out.stems.insert(fixed_stem);
         replacements.emplace_back(seq[i].begin, seq[i].end, fixed);
       }
@@ -192,7 +219,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
     Xapian::Query q = c.any_field;
     if (unfinished) {
       // Search-as-you-type: "passw" also matches every word it begins.
-      Xapian::Query prefix(Xapian::Query::OP_WILDCARD, seq[i].text, kPrefixExpansion,
+      Xapian::Query prefix(Xapian::Query::OP_WILDCARD, completion, kPrefixExpansion,
                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, Xapian::Query::OP_SYNONYM);
       q = Xapian::Query(Xapian::Query::OP_OR, q,
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, prefix, kPrefixWeight));
@@ -207,7 +234,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
     if (covered[after]) continue;
     const std::string s = analyzer_.stem(compound);
     out.stems.insert(s);
-    Clause c = clause({{{s}, {compound.text}}});
+    Clause c = clause({{{s}}});
     clauses.push_back(c.any_field);
     boosts.push_back(c.fields);
   }
@@ -216,7 +243,9 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
 
   std::vector<std::string> near;
   for (std::size_t i = 0; i < seq.size(); ++i) {
-    if (content[i] && seq[i].kind != TokenKind::Unigram) near.push_back(seq[i].text);
+    if (content[i] && seq[i].kind != TokenKind::Unigram) {
+      near.push_back(std::string(schema::kStemmed) + analyzer_.stem(seq[i]));
+    }
   }
   if (near.size() >= 2 && near.size() <= 12) {
     Xapian::Query proximity(Xapian::Query::OP_NEAR, near.begin(), near.end(),

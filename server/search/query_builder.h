@@ -56,8 +56,7 @@ class QueryBuilder {
 
  private:
   struct Alternative {
-    std::vector<std::string> stems;
-    std::vector<std::string> terms;  // unstemmed, for phrases
+    std::vector<std::string> stems;  // several for a phrase
   };
   struct SynonymEntry {
     std::vector<std::string> stems;
@@ -70,6 +69,9 @@ class QueryBuilder {
   };
   Clause clause(const std::vector<Alternative>& alternatives) const;
   std::string correction(const Token& token);
+  // The Z-prefixed prefix of indexed stems that `typed` (an unfinished word) completes to,
+  // or "" if none does.
+  std::string completion_prefix(const std::string& typed) const;
 
   Analyzer& analyzer_;
   const Xapian::Database& db_;

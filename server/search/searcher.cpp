@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "document_data.h"
 #include "errors.h"
 #include "language.h"
 #include "schema.h"
@@ -405,8 +406,9 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     response.did_you_mean = attempt.corrected;
     response.served_lang = attempt.ranked.empty() ? "" : lang;
     for (const auto& r : attempt.ranked) {
-      const Xapian::Document doc = db_.get_document(r.did);
-      const auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      const std::string stored = db_.get_document(r.did).get_data();
+      const DocumentData decoded = decode_document_data(stored);
+      const auto& data = decoded.fields;
       if (data.is_discarded()) continue;
       SearchHit hit;
       hit.id = data.value("id", "");
@@ -419,7 +421,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       hit.percent = r.percent;
       hit.url = url_for(hit.id, hit.lang);
       Analyzer& an = analyzer(hit.lang);
-      const std::string body = data.value("body_text", "");
+      const std::string_view body = decoded.body_text;
       hit.snippet = make_snippet(body, an, attempt.stems, 220, attempt.prefixes);
       if (hit.snippet.empty()) hit.snippet = make_snippet(hit.summary, an, attempt.stems, 220, attempt.prefixes);
       if (hit.snippet.empty()) hit.snippet = leading_text(body.empty() ? hit.summary : body);
@@ -511,7 +513,9 @@ std::optional<StoredArticle> Searcher::fetch(const std::string& id, const std::s
   enquire_.set_collapse_key(Xapian::BAD_VALUENO);
   const Xapian::MSet mset = enquire_.get_mset(0, 1);
   if (mset.empty()) return std::nullopt;
-  const auto data = nlohmann::json::parse(mset.begin().get_document().get_data(), nullptr, false);
+  const std::string stored = mset.begin().get_document().get_data();
+  const DocumentData decoded = decode_document_data(stored);
+  const auto& data = decoded.fields;
   if (data.is_discarded()) return std::nullopt;
   StoredArticle a;
   a.id = data.value("id", "");
@@ -527,8 +531,8 @@ std::optional<StoredArticle> Searcher::fetch(const std::string& id, const std::s
   a.audience = data.value("audience", "public");
   a.updated = data.value("updated", "");
   a.related = string_list(data, "related");
-  a.body_markdown = data.value("body_markdown", "");
-  a.body_text = data.value("body_text", "");
+  a.body_markdown = std::string(decoded.body_markdown);
+  a.body_text = std::string(decoded.body_text);
   a.internal_notes = string_list(data, "internal_notes");
   a.source = data.value("source", "");
   a.url = url_for(a.id, a.lang);
@@ -733,7 +737,9 @@ SuggestResponse Searcher::suggest(const SuggestRequest& request) {
     const std::string served = langs.size() == 1 ? langs[0] : "";
     out.served_lang = served;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+      const std::string stored = it.get_document().get_data();
+      const DocumentData decoded = decode_document_data(stored);
+      const auto& data = decoded.fields;
       if (data.is_discarded()) continue;
       const std::string doc_lang = data.value("lang", "");
       if (out.served_lang.empty()) out.served_lang = doc_lang;

@@ -1,0 +1,28 @@
+// The stored form of an article in a Xapian document's data: the fields as one small JSON
+// object, then the two bodies as raw bytes, so a search reads a hit's fields without
+// scanning the bodies through a JSON parser (docs/schema.md, "Document data").
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace kb {
+
+struct DocumentData {
+  nlohmann::json fields;       // every stored field but the bodies; discarded if damaged
+  std::string_view body_text;  // plain text of the body (snippets), into the decoded data
+  std::string_view body_markdown;
+};
+
+// `fields` must be an object without "body_text" and "body_markdown".
+std::string encode_document_data(const nlohmann::json& fields, std::string_view body_text,
+                                 std::string_view body_markdown);
+
+// Decodes `data` (the views point into it, so it must outlive the result). Also reads the
+// JSON-only form of schema 1, whose bodies are fields of the object. Damaged data gives a
+// discarded `fields` (is_discarded()) and empty bodies; it never throws.
+DocumentData decode_document_data(std::string_view data);
+
+}  // namespace kb
