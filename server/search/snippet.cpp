@@ -33,53 +33,91 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
                          const std::set<std::string>& stems, std::size_t max_bytes,
                          const std::vector<std::string>& prefixes) {
   if ((stems.empty() && prefixes.empty()) || text.empty()) return "";
-  const auto tokens = analyzer.tokenize(text, AnalysisMode::Index);
   struct Match {
     std::size_t begin, end;
     std::string stem;
   };
+  // The text is analysed a few lines at a time: analysis breaks words at every line break,
+  // so the tokens are those of the whole text. Most texts show every query term together
+  // early on, and the rest of the text then needs no analysis.
+  std::vector<Token> tokens;
   std::vector<Match> matches;
-  for (const auto& t : tokens) {
-    if (t.kind == TokenKind::Unigram && !stems.count(t.text)) continue;
-    const std::string s = analyzer.stem(t);
-    bool match = stems.count(s) || stems.count(t.text);
-    for (const auto& p : prefixes) {
-      match = match || (t.kind == TokenKind::Word && t.text.compare(0, p.size(), p) == 0);
+  std::size_t analysed = 0;  // bytes of `text` whose tokens are known
+  bool capped = false;       // 256 matches: enough to choose from
+  auto analyse_more = [&]() {
+    constexpr std::size_t kChunk = 512;
+    const auto newline = analysed + kChunk < text.size() ? text.find('\n', analysed + kChunk) : std::string_view::npos;
+    const std::size_t to = newline == std::string_view::npos ? text.size() : newline + 1;
+    for (auto t : analyzer.tokenize(text.substr(analysed, to - analysed), AnalysisMode::Index)) {
+      t.begin += analysed;
+      t.end += analysed;
+      if (!capped && !(t.kind == TokenKind::Unigram && !stems.count(t.text))) {
+        // The term a match counts for: the query's stem it has (its stem or, for CJK grams
+        // and unstemmed words, its text), else its own stem (a prefix match).
+        std::string s = analyzer.stem(t);
+        bool match = stems.count(s) > 0;
+        if (!match && stems.count(t.text)) {
+          s = t.text;
+          match = true;
+        }
+        for (const auto& p : prefixes) {
+          match = match || (t.kind == TokenKind::Word && t.text.compare(0, p.size(), p) == 0);
+        }
+        if (match) matches.push_back({t.begin, t.end, std::move(s)});
+        capped = matches.size() >= 256;
+      }
+      tokens.push_back(std::move(t));
     }
-    if (match) matches.push_back({t.begin, t.end, s});
-    if (matches.size() >= 256) break;
-  }
-  if (matches.empty()) return "";
+    analysed = to;
+  };
 
   // Window with the most distinct matched terms; the earliest on ties. The window from match
   // i holds matches i, i+1, ... up to the first that ends beyond begin(i) + max_bytes; that
   // end only moves forward with i, so one pass with counts per term finds every window
-  // (a set per window was quadratic in the matches, up to 256 of them).
-  std::vector<std::size_t> term(matches.size());
-  {
-    std::vector<const std::string*> terms;
-    for (std::size_t i = 0; i < matches.size(); ++i) {
-      auto it = std::find_if(terms.begin(), terms.end(), [&](const std::string* t) { return *t == matches[i].stem; });
-      term[i] = static_cast<std::size_t>(it - terms.begin());
-      if (it == terms.end()) terms.push_back(&matches[i].stem);
+  // (a set per window was quadratic in the matches, up to 256 of them). A window is scored
+  // once the text under it is analysed; one with every query term cannot be beaten, so
+  // without prefixes (whose words are open-ended) the analysis stops there.
+  const std::size_t best_possible = prefixes.empty() ? stems.size() : std::size_t(-1);
+  std::vector<std::size_t> term;        // per match: its term's number
+  std::vector<std::size_t> term_first;  // per term: its first match
+  std::vector<std::size_t> count;       // per term: matches in the current window
+  std::size_t distinct = 0, end_of_window = 0, w = 0;  // the window of w is [w, end_of_window)
+  std::size_t best_start = 0, best_score = 0;
+  auto score_windows = [&](bool all) {
+    for (; w < matches.size(); ++w) {
+      if (!all && matches[w].begin + max_bytes > analysed) return false;
+      if (w > 0 && w - 1 < end_of_window && --count[term[w - 1]] == 0) --distinct;
+      if (end_of_window < w) end_of_window = w;
+      while (end_of_window < matches.size() && matches[end_of_window].end <= matches[w].begin + max_bytes) {
+        while (term.size() <= end_of_window) {
+          const auto& stem = matches[term.size()].stem;
+          std::size_t k = 0;
+          while (k < term_first.size() && matches[term_first[k]].stem != stem) ++k;
+          if (k == term_first.size()) {
+            term_first.push_back(term.size());
+            count.push_back(0);
+          }
+          term.push_back(k);
+        }
+        if (count[term[end_of_window]]++ == 0) ++distinct;
+        ++end_of_window;
+      }
+      if (distinct > best_score) {
+        best_score = distinct;
+        best_start = matches[w].begin;
+        if (best_score >= best_possible) return true;
+      }
     }
+    return false;
+  };
+  bool settled = false;
+  while (!settled && analysed < text.size() && !capped) {
+    analyse_more();
+    settled = score_windows(false);
   }
-  std::vector<std::size_t> count(matches.size(), 0);
-  std::size_t distinct = 0, end_of_window = 0;  // the window of i is [i, end_of_window)
-  std::size_t best_start = matches.front().begin;
-  std::size_t best_score = 0;
-  for (std::size_t i = 0; i < matches.size(); ++i) {
-    if (i > 0 && i - 1 < end_of_window && --count[term[i - 1]] == 0) --distinct;
-    if (end_of_window < i) end_of_window = i;
-    while (end_of_window < matches.size() && matches[end_of_window].end <= matches[i].begin + max_bytes) {
-      if (count[term[end_of_window]]++ == 0) ++distinct;
-      ++end_of_window;
-    }
-    if (distinct > best_score) {
-      best_score = distinct;
-      best_start = matches[i].begin;
-    }
-  }
+  if (!settled) score_windows(true);
+  if (matches.empty()) return "";
+  if (best_score == 0) best_start = matches.front().begin;  // every match is longer than the window
 
   // Start at the beginning of the sentence when it is close, else at the match.
   std::size_t start = best_start;
@@ -106,6 +144,7 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
     start = 0;
   }
   std::size_t end = start + utf8_prefix(text.substr(start), max_bytes).size();
+  while (analysed < end) analyse_more();  // the tokens up to the window's end
   if (end < text.size()) {
     // End at the end of a token inside the window, so no word is cut.
     std::size_t last_token_end = 0;

@@ -239,3 +239,42 @@ TEST_CASE("leading_text returns valid UTF-8 for every limit") {
     CHECK(got.find('<') == std::string::npos);
   }
 }
+
+TEST_CASE("make_snippet finds the best window in any paragraph of a long text") {
+  // make_snippet analyses a long text a few lines at a time and stops at the first window
+  // holding every query term: the choice must be the one a full analysis makes.
+  kb::Analyzer en("en");
+  const auto stems = query_stems(en, "restart router");
+  std::string filler_paragraph;
+  for (int i = 0; i < 8; ++i) filler_paragraph += kFiller;  // ~800 bytes, no query term
+  filler_paragraph += "\n\n";
+
+  SUBCASE("the only window with both terms is paragraphs away from a lone match") {
+    const std::string text = "Your router is in the hall.\n\n" + filler_paragraph + filler_paragraph +
+                             "Please restart the router and wait.\n\n" + filler_paragraph;
+    const std::string snippet = make_snippet(text, en, stems);
+    CHECK(snippet.find("<mark>restart</mark> the <mark>router</mark>") != std::string::npos);
+    CHECK(snippet.find("hall") == std::string::npos);
+  }
+  SUBCASE("of two windows with both terms, the first wins") {
+    const std::string text = filler_paragraph + "First restart the router.\n\n" + filler_paragraph +
+                             filler_paragraph + "Then restart the router again.\n\n";
+    const std::string snippet = make_snippet(text, en, stems);
+    CHECK(snippet.find("First <mark>restart</mark> the <mark>router</mark>") != std::string::npos);
+    CHECK(snippet.find("again") == std::string::npos);
+  }
+  SUBCASE("a window spanning a paragraph break") {
+    const std::string text = filler_paragraph + "Restart it.\nThe router is in the hall.\n" + filler_paragraph;
+    const std::string snippet = make_snippet(text, en, stems);
+    CHECK(count(snippet, "<mark>") == 2);
+  }
+  SUBCASE("a window whose words end past the first lines analysed") {
+    std::string text = filler_paragraph;
+    text.pop_back();  // one newline: "restart" starts the next line
+    text += "restart and then a long line of words about the router, ";
+    for (int i = 0; i < 20; ++i) text += "more words on this line without a break, ";
+    const std::string snippet = make_snippet(text, en, stems, 60);
+    CHECK(starts_with(snippet, kEllipsis + "<mark>restart</mark> and then a long line of words about the"));
+    CHECK(ends_with(snippet, kEllipsis));
+  }
+}

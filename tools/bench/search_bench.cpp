@@ -47,6 +47,9 @@ void run_queries(benchmark::State& state, const std::string& file, const std::st
                  bool cache) {
   kb::search::SearchSettings settings;
   settings.cache_entries = cache ? 10000 : 0;
+  // KB_BENCH_TIME_LIMIT_MS=0 for runs under callgrind, where every query is ~50 times slower
+  // and the server's time limit would cut the slow ones short.
+  if (const std::string limit = env("KB_BENCH_TIME_LIMIT_MS"); !limit.empty()) settings.time_limit_ms = std::atoi(limit.c_str());
   static std::unique_ptr<kb::search::KnowledgeBase> kb_cached, kb_plain;
   auto& kb = cache ? kb_cached : kb_plain;
   if (!kb) kb = std::make_unique<kb::search::KnowledgeBase>(env("KB_BENCH_KB"), settings);
@@ -80,15 +83,19 @@ void run_queries(benchmark::State& state, const std::string& file, const std::st
 int main(int argc, char** argv) {
   const std::string unique = env("KB_BENCH_QUERIES") + "/unique.tsv";
   const std::string zipf = env("KB_BENCH_QUERIES") + "/zipf.tsv";
+  // KB_BENCH_ITERATIONS: a fixed number of queries per benchmark (the same queries every
+  // run), for instruction counts under callgrind, which repeat where timings do not.
+  const long iterations = std::atol(env("KB_BENCH_ITERATIONS").c_str());
+  auto fixed = [iterations](benchmark::internal::Benchmark* b) {
+    b->Unit(benchmark::kMillisecond);
+    if (iterations > 0) b->Iterations(iterations);
+  };
   for (const char* kind : {"keyword", "phrase", "prefix", "filtered", "cjk"}) {
-    benchmark::RegisterBenchmark((std::string("unique/") + kind).c_str(),
-                                 [=](benchmark::State& s) { run_queries(s, unique, kind, false); })
-        ->Unit(benchmark::kMillisecond);
+    fixed(benchmark::RegisterBenchmark((std::string("unique/") + kind).c_str(),
+                                       [=](benchmark::State& s) { run_queries(s, unique, kind, false); }));
   }
-  benchmark::RegisterBenchmark("unique/all", [=](benchmark::State& s) { run_queries(s, unique, "", false); })
-      ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("zipf/cached", [=](benchmark::State& s) { run_queries(s, zipf, "", true); })
-      ->Unit(benchmark::kMillisecond);
+  fixed(benchmark::RegisterBenchmark("unique/all", [=](benchmark::State& s) { run_queries(s, unique, "", false); }));
+  fixed(benchmark::RegisterBenchmark("zipf/cached", [=](benchmark::State& s) { run_queries(s, zipf, "", true); }));
   benchmark::Initialize(&argc, argv);
   if (env("KB_BENCH_KB").empty() || env("KB_BENCH_QUERIES").empty()) {
     std::fprintf(stderr, "set KB_BENCH_KB (knowledge base) and KB_BENCH_QUERIES (query folder)\n");
