@@ -39,6 +39,7 @@ bool in_dictionary(const Xapian::Database& spelling, const std::string& word) {
 QueryBuilder::QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xapian::Database& db,
                            const Xapian::Database* spelling, std::string lang)
     : analyzer_(analyzer), db_(db), spelling_(spelling), lang_(std::move(lang)) {
+  common_threshold_ = kCommonWordShare * db_.get_termfreq(schema::term(schema::kLang, lang_));
   for (const auto& word : lexicon.stopwords) {
     for (const auto& t : analyzer_.tokenize(word, AnalysisMode::Query)) {
       if (t.kind == TokenKind::Word) stopwords_.insert(t.text);
@@ -90,6 +91,10 @@ QueryBuilder::Clause QueryBuilder::clause(const std::vector<Alternative>& altern
       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, field(std::string(schema::kSummary)), kSummaryWeight),
   };
   return {field(""), Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end())};
+}
+
+bool QueryBuilder::common(const std::string& stem) const {
+  return db_.get_termfreq(std::string(schema::kStemmed) + stem) >= common_threshold_;
 }
 
 std::string QueryBuilder::correction(const Token& token) {
@@ -157,6 +162,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
   const std::size_t last = seq.size() - 1;
 
   std::vector<Xapian::Query> clauses;  // what must match (any field)
+  bool all_common = true;
   std::vector<Xapian::Query> boosts;   // per-field weight of the same words
   std::vector<bool> covered(seq.size(), false);
   std::set<std::size_t> used_groups;
@@ -182,6 +188,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
       const std::size_t span = best->stems.size();
       for (std::size_t k = 0; k < span; ++k) covered[i + k] = true;
       if (used_groups.insert(best->group).second) {
+        all_common = all_common && common(best->stems.front());
         Clause c = clause(groups_[best->group]);
         clauses.push_back(c.any_field);
         boosts.push_back(c.fields);
@@ -214,6 +221,8 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
         replacements.emplace_back(seq[i].begin, seq[i].end, fixed);
       }
     }
+    // An unfinished word counts as common: it stands for its most frequent completions.
+    all_common = all_common && (unfinished || common(first));
     Clause c = clause(alternatives);
     boosts.push_back(c.fields);
     Xapian::Query q = c.any_field;
@@ -233,12 +242,14 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryOptions& option
   for (const auto& [after, compound] : compounds) {
     if (covered[after]) continue;
     const std::string s = analyzer_.stem(compound);
+    all_common = all_common && common(s);
     out.stems.insert(s);
     Clause c = clause({{{s}}});
     clauses.push_back(c.any_field);
     boosts.push_back(c.fields);
   }
   if (clauses.empty()) return out;
+  out.common_words = all_common;
   Xapian::Query query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
 
   std::vector<std::string> near;

@@ -33,7 +33,13 @@ struct BuiltQuery {
   std::set<std::string> stems;         // what snippets highlight
   std::vector<std::string> prefixes;   // unfinished words, highlighted as prefixes
   std::string corrected_text;          // the text with typos corrected ("" if none were)
+  // Every clause is a common word (in at least kCommonWordShare of the language's
+  // documents) or an unfinished one: the query says little and matches nearly everything
+  // ("the your", "account sta"), so the searcher bounds its work harder.
+  bool common_words = false;
 };
+
+inline constexpr double kCommonWordShare = 0.1;
 
 // Field weights, shared with the documentation (docs/relevance.md).
 inline constexpr double kTitleWeight = 3.0;
@@ -68,6 +74,7 @@ class QueryBuilder {
     Xapian::Query fields;     // weighted title, questions and summary matches
   };
   Clause clause(const std::vector<Alternative>& alternatives) const;
+  bool common(const std::string& stem) const;
   std::string correction(const Token& token);
   // The Z-prefixed prefix of indexed stems that `typed` (an unfinished word) completes to,
   // or "" if none does.
@@ -77,6 +84,7 @@ class QueryBuilder {
   const Xapian::Database& db_;
   const Xapian::Database* spelling_;
   std::string lang_;
+  double common_threshold_ = 0;  // documents a common word is in, at least
   std::set<std::string> stopwords_;
   std::vector<std::vector<Alternative>> groups_;
   std::multimap<std::string, SynonymEntry> synonyms_by_first_stem_;

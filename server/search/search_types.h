@@ -146,6 +146,9 @@ struct SearchSettings {
   std::size_t max_query_bytes = 1000;
   std::size_t cache_entries = 10000;  // search responses kept per server; 0 disables
   int time_limit_ms = 100;            // Xapian stops ranking after this (partial, best-so-far)
+  // A query of common words only (each in at least 10 % of the language's articles) ranks at
+  // most this many matching documents, the best of them first; 0: no limit.
+  unsigned common_words_limit = 5000;
 };
 
 }  // namespace kb::search

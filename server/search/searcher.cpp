@@ -151,8 +151,10 @@ class DocidSource : public Xapian::PostingSource {
 // and segfaults, seen here with a 1 ms limit within seconds.)
 class DeadlineSource : public Xapian::PostingSource {
  public:
-  DeadlineSource(std::chrono::steady_clock::time_point deadline, unsigned min_candidates)
-      : deadline_(deadline), min_candidates_(min_candidates) {}
+  // `max_candidates` (0: none) ends the match after that many candidates, deadline or not.
+  DeadlineSource(std::chrono::steady_clock::time_point deadline, unsigned min_candidates,
+                 unsigned max_candidates)
+      : deadline_(deadline), min_candidates_(min_candidates), max_candidates_(max_candidates) {}
   Xapian::doccount get_termfreq_min() const override { return 0; }
   Xapian::doccount get_termfreq_est() const override { return doccount_; }
   Xapian::doccount get_termfreq_max() const override { return doccount_; }
@@ -176,14 +178,19 @@ class DeadlineSource : public Xapian::PostingSource {
   std::string get_description() const override { return "DeadlineSource"; }
 
  private:
+  // The call that ends the match drops its candidate: end at call n + 1 to keep n.
   void tick() {
     ++calls_;
-    if (calls_ >= min_candidates_ && (calls_ & 63u) == 0 && std::chrono::steady_clock::now() >= deadline_) {
+    if (calls_ <= min_candidates_) return;
+    if (max_candidates_ != 0 && calls_ > max_candidates_) {
+      expired_ = true;
+    } else if ((calls_ & 63u) == 0 && std::chrono::steady_clock::now() >= deadline_) {
       expired_ = true;
     }
   }
   std::chrono::steady_clock::time_point deadline_;
   unsigned min_candidates_;
+  unsigned max_candidates_;
   Xapian::doccount doccount_ = 0;
   Xapian::docid last_ = 0, current_ = 0;
   unsigned calls_ = 0;
@@ -273,6 +280,10 @@ Xapian::Query Searcher::text_query(const SearchRequest& request, const std::stri
     Xapian::Query b(Xapian::Query::OP_FILTER, built.boost, Xapian::Query(schema::term(schema::kLang, lang)));
     attempt.boost = attempt.boost.empty() ? b : Xapian::Query(Xapian::Query::OP_OR, attempt.boost, b);
   }
+  if (!built.query.empty()) {
+    attempt.common_words = built.common_words && (attempt.texts == 0 || attempt.common_words);
+    ++attempt.texts;
+  }
   attempt.stems.insert(built.stems.begin(), built.stems.end());
   attempt.prefixes.insert(attempt.prefixes.end(), built.prefixes.begin(), built.prefixes.end());
   if (attempt.corrected.empty()) attempt.corrected = built.corrected_text;
@@ -299,11 +310,14 @@ Xapian::Query Searcher::filters(const SearchRequest& request) {
   return f;
 }
 
-Xapian::Query Searcher::bounded(const Xapian::Query& query, Xapian::doccount min_candidates) const {
-  if (settings_.time_limit_ms <= 0) return query;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.time_limit_ms);
+Xapian::Query Searcher::bounded(const Xapian::Query& query, Xapian::doccount min_candidates,
+                                Xapian::doccount max_candidates) const {
+  if (settings_.time_limit_ms <= 0 && max_candidates == 0) return query;
+  const auto deadline = settings_.time_limit_ms <= 0
+                            ? std::chrono::steady_clock::time_point::max()
+                            : std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.time_limit_ms);
   return Xapian::Query(Xapian::Query::OP_FILTER, query,
-                       Xapian::Query((new DeadlineSource(deadline, min_candidates))->release()));
+                       Xapian::Query((new DeadlineSource(deadline, min_candidates, max_candidates))->release()));
 }
 
 void Searcher::run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
@@ -319,7 +333,12 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
   const int wanted = rerank ? std::max(first + count, kRerankWindow) : first + count;
   // Facet counts look at up to kFacetDepth matches; plain searches only at what they need.
   const auto check_at_least = static_cast<Xapian::doccount>(facets ? std::max(kFacetDepth, wanted) : wanted);
-  enquire_.set_query(bounded(query, check_at_least));
+  // A query of common words only matches most of the base and its words say little: it
+  // ranks the first common_words_limit candidates (facet counts need at least their depth).
+  const auto cap = a.common_words && settings_.common_words_limit > 0
+                       ? std::max<Xapian::doccount>(settings_.common_words_limit, check_at_least)
+                       : 0;
+  enquire_.set_query(bounded(query, check_at_least, cap));
   const Xapian::MSet mset = enquire_.get_mset(rerank ? 0 : static_cast<Xapian::doccount>(first),
                                               static_cast<Xapian::doccount>(rerank ? wanted : count),
                                               check_at_least);

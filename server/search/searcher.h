@@ -65,6 +65,8 @@ class Searcher {
     std::vector<Ranked> ranked;         // the requested page, best first
     Xapian::doccount estimated = 0;     // matching documents (estimate)
     Xapian::Query boost;                // second phase for the best candidates, may be empty
+    int texts = 0;                      // languages whose query had something to search
+    bool common_words = false;          // every language's query was common words only
     std::set<std::string> stems;        // for snippets
     std::vector<std::string> prefixes;  // unfinished words, for snippets
     std::string corrected;              // the query with typos corrected
@@ -76,9 +78,11 @@ class Searcher {
   const Xapian::Database* spelling(const std::string& lang);
   Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt);
   Xapian::Query filters(const SearchRequest& request);
-  // `query` bounded by the time limit per query (settings): past it, the match returns the
-  // best found so far, after at least `min_candidates`.
-  Xapian::Query bounded(const Xapian::Query& query, Xapian::doccount min_candidates) const;
+  // `query` bounded by the time limit per query (settings) and, when `max_candidates` is not
+  // 0, by that many candidates: past either, the match returns the best found so far, after
+  // at least `min_candidates`.
+  Xapian::Query bounded(const Xapian::Query& query, Xapian::doccount min_candidates,
+                        Xapian::doccount max_candidates = 0) const;
   // Runs `query`; when `collapse`, one document per knowledge item. The best kRerankWindow
   // candidates are reranked: the attempt's boost added to their weight, times their
   // feedback factor.

@@ -151,3 +151,80 @@ TEST_CASE("bad language resources are content errors with file and line") {
   CHECK(text.find("analysis/stopwords/de.txt:2:1: error: invalid UTF-8") != std::string::npos);
   CHECK(lexicons.at("en").synonym_groups.size() == 1);
 }
+
+namespace {
+
+// A base of `articles` written into a temporary content folder.
+struct SmallBase {
+  kb::test::TempDir content, dir;
+  std::unique_ptr<kb::search::KnowledgeBase> kb;
+
+  void build(const kb::search::SearchSettings& settings) {
+    const kb::plugins::ImporterRegistry registry;
+    auto set = kb::load_content(content.path(), registry.importers());
+    std::string issues;
+    for (const auto& issue : set.issues) issues += issue.format() + "\n";
+    INFO(issues);
+    REQUIRE(set.ok());
+    kb::KnowledgeBaseWriter(dir.path()).publish(set.articles);
+    kb = std::make_unique<kb::search::KnowledgeBase>(dir.path(), settings);
+  }
+  kb::search::SearchResponse search(const std::string& q, bool prefix = false) {
+    kb::search::SearchRequest r;
+    r.query = q;
+    r.lang = "en";
+    r.prefix = prefix;
+    r.facets = false;
+    return kb->search(r);
+  }
+};
+
+void article(SmallBase& base, const std::string& id, const std::string& title, const std::string& body) {
+  base.content.write("en/" + id + ".md", "---\nid: " + id + "\nlang: en\ntitle: " + title +
+                                             "\nsummary: About " + id + ".\ncategory: internet\n---\n" + body + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("search-as-you-type: a word typed past its stem still completes") {
+  SmallBase base;
+  article(base, "network-setup", "Network configuration", "Open the configuration page of your hub.");
+  article(base, "billing", "Your bill", "How to read your bill.");
+  base.build({});
+  // The index holds stems: "configuration" is Zconfigur, which "configura" does not begin.
+  CHECK(top(base.search("configura", true)) == "network-setup");
+  CHECK(base.search("configura", false).hits.empty());  // too far from any word to correct
+  CHECK(top(base.search("netw", true)) == "network-setup");
+}
+
+TEST_CASE("a query of common words only ranks a bounded number of candidates") {
+  // Forty articles mention the router once; the last one is about routers. "router" is in
+  // every article, a common word: with the limit at 5 the search ranks only the first
+  // articles it meets (5, or the 20 its second ranking phase needs), so the best one is not
+  // among them; without a limit it comes first. A rarer word in the query lifts the limit.
+  auto fill = [](SmallBase& base) {
+    for (int i = 0; i < 40; ++i) {
+      const std::string id = "a" + std::string(i < 10 ? "0" : "") + std::to_string(i);
+      article(base, id, "Article " + id, "Something about " + id + " and the router in the hall.");
+    }
+    article(base, "z-router-guide", "Router guide, router lights, router restart",
+            "Your router, the router's lights and how to restart the router. Router zebra.");
+  };
+  SmallBase limited, unlimited;
+  fill(limited);
+  fill(unlimited);
+  kb::search::SearchSettings five;
+  five.common_words_limit = 5;
+  five.cache_entries = 0;
+  limited.build(five);
+  kb::search::SearchSettings none;
+  none.common_words_limit = 0;
+  unlimited.build(none);
+
+  CHECK(top(unlimited.search("router")) == "z-router-guide");
+  const auto bounded = limited.search("router");
+  REQUIRE_FALSE(bounded.hits.empty());
+  CHECK(top(bounded) != "z-router-guide");
+  CHECK(bounded.total >= 40);  // the estimate still counts every match
+  CHECK(top(limited.search("router zebra")) == "z-router-guide");
+}

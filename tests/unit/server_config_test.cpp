@@ -57,6 +57,7 @@ TEST_CASE("settings are read from the YAML file given by --config") {
                               "threads: 8\n"
                               "access_log: false\n"
                               "max_per_page: 20\n"
+                              "search_common_words_limit: 2000\n"
                               "article_url_template: \"/help/{lang}/{id}\"\n"
                               "agent_token: s3cret\n"
                               "default_languages:\n"
@@ -69,6 +70,7 @@ TEST_CASE("settings are read from the YAML file given by --config") {
   CHECK(c.threads == 8);
   CHECK_FALSE(c.access_log);
   CHECK(c.search.max_per_page == 20);
+  CHECK(c.search.common_words_limit == 2000);
   CHECK(c.search.url_template == "/help/{lang}/{id}");
   CHECK(c.agent_token == "s3cret");
   CHECK(join(c.search.default_languages) == "de-ch,en");
