@@ -1,8 +1,9 @@
 -- wrk script: each request takes the next query of a query file (unique.tsv or zipf.tsv),
 -- each thread starting at its own offset. Environment:
 --   KB_BENCH_QUERY_FILE  the query file
---   KB_BENCH_TEMPLATE    the request path with {q}, {lang}, {cat}; e.g.
---                        /v1/search?q={q}&lang={lang}&category={cat}&facets=false
+--   KB_BENCH_TEMPLATE    the request path with {q}, {lang}, {cat} and {prefix} (true for the
+--                        prefix queries, false for the others); e.g.
+--                        /v1/search?q={q}&lang={lang}&category={cat}&prefix={prefix}&facets=false
 --   KB_BENCH_OFFSET      where in each thread's share to start, 0..1 (default 0); the
 --                        warm-up starts half-way, so the measured run repeats none of it
 local threads = {}
@@ -30,6 +31,8 @@ function init(args)
         path = path:gsub("{q}", function() return urlencode(q) end)
         path = path:gsub("{lang}", lang)
         path = path:gsub("{cat}", cat or "")
+        -- Only the as-you-type queries have an unfinished last word.
+        path = path:gsub("{prefix}", kind == "prefix" and "true" or "false")
         table.insert(queries, path)
       end
     end

@@ -131,7 +131,7 @@ unique="$queries/unique.tsv"
 zipf="$queries/zipf.tsv"
 echo "== HTTP: $conns connections, ${duration}s per run" >&2
 read -r h_rps h_p50 h_p99 h_err h_n < <(run_wrk kb-health "$kb_port" "/health" "$unique")
-read -r k_rps k_p50 k_p99 k_err k_n < <(run_wrk kb-unique "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&facets=false" "$unique")
+read -r k_rps k_p50 k_p99 k_err k_n < <(run_wrk kb-unique "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&prefix={prefix}&facets=false" "$unique")
 read -r f_rps f_p50 f_p99 f_err f_n < <(run_wrk fts5-and "$fts_port" "/search?q={q}&lang={lang}&mode=and" "$unique")
 read -r fo_rps fo_p50 fo_p99 fo_err fo_n < <(run_wrk fts5-or "$fts_port" "/search?q={q}&lang={lang}&mode=or" "$unique")
 read -r g_rps g_p50 g_p99 g_err g_n < <(run_wrk groonga "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={q}&filter=lang%3D%3D%22{lang}%22&output_columns=_key,title&limit=10" "$unique")
@@ -140,7 +140,7 @@ kill "$kb_pid"; wait "$kb_pid" 2>/dev/null || true
 "$bin/server/kb-server" --kb "$work/kb" --port "$kb_port" --config "$cfg_cache" > "$work/kb-server-cache.out" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$kb_port/health"
-read -r z_rps z_p50 z_p99 z_err z_n < <(run_wrk kb-zipf "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&facets=false" "$zipf")
+read -r z_rps z_p50 z_p99 z_err z_n < <(run_wrk kb-zipf "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&prefix={prefix}&facets=false" "$zipf")
 
 per_s() { awk -v r="$records" -v s="$1" 'BEGIN { if (s + 0 > 0) printf "%.0f", r / s; else print "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f", a / b; else print "-" }'; }
