@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "language.h"
+#include "utf8.h"
 
 namespace kb {
 namespace {
@@ -28,6 +29,8 @@ bool is_cjk(UChar32 c) {
   return uscript_hasScript(c, USCRIPT_KATAKANA) || uscript_hasScript(c, USCRIPT_HAN);
 }
 
+constexpr std::string_view kTypographicApostrophe = "\xE2\x80\x99";  // U+2019
+
 UChar32 first_code_point(std::string_view s) {
   int32_t i = 0;
   UChar32 c = 0;
@@ -35,12 +38,15 @@ UChar32 first_code_point(std::string_view s) {
   return c;
 }
 
-struct Segment {
-  std::string text;  // normalised
-  std::size_t begin;
-  std::size_t end;
-  bool number;
-};
+// The number of code points of UTF-8 text, an ill-formed sequence counting as one.
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (int32_t i = 0; i < static_cast<int32_t>(s.size()); ++n) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), c);
+  }
+  return n;
+}
 
 }  // namespace
 
@@ -98,16 +104,24 @@ std::string Analyzer::fold(std::string_view text) const {
     }
     return result;
   }
+  // Text that NFKC case folding leaves as it is needs no UTF-16 round trip: most CJK text,
+  // lowercase words of other scripts. isNormalizedUTF8() passes ill-formed UTF-8, which the
+  // round trip turns into U+FFFD, and the typographic apostrophe is folded below.
   UErrorCode status = U_ZERO_ERROR;
-  const icu::UnicodeString in =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+  if (text.find(kTypographicApostrophe) == std::string_view::npos && !find_invalid_utf8(text) &&
+      nfkc_cf_->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) {
+    return std::string(text);
+  }
+  status = U_ZERO_ERROR;
+  const icu::UnicodeString in = icu::UnicodeString::fromUTF8(piece);
   const icu::UnicodeString out = nfkc_cf_->normalize(in, status);
   std::string result;
   if (U_FAILURE(status)) return std::string(text);
   out.toUTF8String(result);
   // Typographic apostrophes fold to the ASCII one so "can’t" and "can't" match.
   std::string::size_type pos = 0;
-  while ((pos = result.find("\xE2\x80\x99", pos)) != std::string::npos) {
+  while ((pos = result.find(kTypographicApostrophe, pos)) != std::string::npos) {
     result.replace(pos, 3, "'");
     ++pos;
   }
@@ -156,65 +170,81 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
   if (text.empty()) return tokens;
   words_.set_text(text);
 
-  std::vector<Segment> run;  // current CJK run
+  // The current CJK run: its normalised text, and each of its characters as a range of that
+  // text and a range of the original.
+  struct RunChar {
+    std::size_t norm_begin, norm_end;
+    std::size_t begin, end;
+  };
+  std::string run_text;
+  std::vector<RunChar> run;
+  std::size_t run_end = 0;  // where the run's last segment ends in the original
   std::size_t last_word = std::string::npos;  // index of the previous Word token
-  auto flush_run = [&]() {
-    if (run.empty()) return;
-    // Characters of the run with their byte ranges in the original text.
-    struct Char {
-      std::string text;
-      std::size_t begin, end;
-    };
-    std::vector<Char> chars;
-    for (const auto& seg : run) {
-      const std::string_view original = text.substr(seg.begin, seg.end - seg.begin);
-      // Split the normalised text by code point; map offsets one to one when normalisation
-      // kept the number of code points, else give every character the whole segment.
-      std::vector<std::pair<std::size_t, std::size_t>> orig_cps;
-      for (int32_t i = 0; i < static_cast<int32_t>(original.size());) {
-        const int32_t start = i;
-        UChar32 c;
-        U8_NEXT(reinterpret_cast<const uint8_t*>(original.data()), i,
-                static_cast<int32_t>(original.size()), c);
-        orig_cps.emplace_back(seg.begin + start, seg.begin + i);
-      }
-      std::vector<std::string> norm_cps;
-      for (int32_t i = 0; i < static_cast<int32_t>(seg.text.size());) {
-        const int32_t start = i;
-        UChar32 c;
-        U8_NEXT(reinterpret_cast<const uint8_t*>(seg.text.data()), i,
-                static_cast<int32_t>(seg.text.size()), c);
-        norm_cps.emplace_back(seg.text.substr(start, i - start));
-      }
-      const bool aligned = orig_cps.size() == norm_cps.size();
-      for (std::size_t k = 0; k < norm_cps.size(); ++k) {
-        chars.push_back({norm_cps[k], aligned ? orig_cps[k].first : seg.begin,
-                         aligned ? orig_cps[k].second : seg.end});
+  // Adds a segment and its normalised text to the run, splitting it by code point. Offsets
+  // map one to one when normalisation kept the number of code points, else every character
+  // gets the whole segment ("ｶﾞ" -> "ガ").
+  const auto add_to_run = [&](std::string_view norm, std::size_t begin, std::size_t end) {
+    const std::string_view original = text.substr(begin, end - begin);
+    const bool same = norm == original;
+    const bool aligned = same || code_points(norm) == code_points(original);
+    const std::size_t base = run_text.size();
+    run_text += norm;
+    const auto* n = reinterpret_cast<const uint8_t*>(norm.data());
+    const auto* o = reinterpret_cast<const uint8_t*>(original.data());
+    const auto n_size = static_cast<int32_t>(norm.size());
+    const auto o_size = static_cast<int32_t>(original.size());
+    for (int32_t i = 0, j = 0; i < n_size;) {
+      const int32_t start = i;
+      UChar32 c;
+      U8_NEXT(n, i, n_size, c);
+      if (same) {
+        run.push_back({base + start, base + i, begin + start, begin + i});
+      } else if (aligned) {
+        const int32_t original_start = j;
+        U8_NEXT(o, j, o_size, c);
+        run.push_back({base + start, base + i, begin + original_start, begin + j});
+      } else {
+        run.push_back({base + start, base + i, begin, end});
       }
     }
+    run_end = end;
+  };
+  const auto flush_run = [&]() {
+    if (run.empty()) return;
+    const auto text_of = [&](const RunChar& first, const RunChar& last) {
+      return std::string(run_text, first.norm_begin, last.norm_end - first.norm_begin);
+    };
     // A lone hiragana character between words of other scripts ("iPhoneでeSIM") is a
     // particle: as a query term it would match nearly every Japanese article.
-    if (mode == AnalysisMode::Query && chars.size() == 1) {
-      UChar32 c = first_code_point(chars[0].text);
-      UErrorCode status = U_ZERO_ERROR;
-      if (uscript_getScript(c, &status) == USCRIPT_HIRAGANA) {
-        run.clear();
-        return;
-      }
+    UErrorCode status = U_ZERO_ERROR;
+    if (mode == AnalysisMode::Query && run.size() == 1 &&
+        uscript_getScript(first_code_point(run_text), &status) == USCRIPT_HIRAGANA) {
+      run.clear();
+      run_text.clear();
+      return;
     }
     // In text order: each character's unigram (index time, or a one-character run), then
     // the bigram starting at it.
-    const bool unigrams = chars.size() == 1 || mode == AnalysisMode::Index;
-    for (std::size_t k = 0; k < chars.size(); ++k) {
+    const bool unigrams = run.size() == 1 || mode == AnalysisMode::Index;
+    // CJK text gives up to two tokens for three bytes: when the tokens outgrow the vector,
+    // make room for the rest of the text at that rate rather than move them all again and
+    // again as it grows.
+    const std::size_t needed = tokens.size() + 2 * run.size();
+    if (needed > tokens.capacity()) {
+      tokens.reserve(std::max(2 * tokens.capacity(), needed + (text.size() - run_end) * 2 / 3));
+    }
+    for (std::size_t k = 0; k < run.size(); ++k) {
       if (unigrams) {
-        tokens.push_back({chars[k].text, "", chars[k].begin, chars[k].end, TokenKind::Unigram});
+        tokens.emplace_back(text_of(run[k], run[k]), std::string(), run[k].begin, run[k].end,
+                            TokenKind::Unigram);
       }
-      if (k + 1 < chars.size()) {
-        tokens.push_back({chars[k].text + chars[k + 1].text, "", chars[k].begin, chars[k + 1].end,
-                          TokenKind::Bigram});
+      if (k + 1 < run.size()) {
+        tokens.emplace_back(text_of(run[k], run[k + 1]), std::string(), run[k].begin,
+                            run[k + 1].end, TokenKind::Bigram);
       }
     }
     run.clear();
+    run_text.clear();
   };
 
   WordSegment segment;
@@ -228,8 +258,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
 
     if (is_cjk(first_code_point(norm))) {
       last_word = std::string::npos;
-      if (!run.empty() && run.back().end != b) flush_run();
-      run.push_back({std::move(norm), b, e, false});
+      if (!run.empty() && run_end != b) flush_run();
+      add_to_run(norm, b, e);
       continue;
     }
     flush_run();

@@ -1,4 +1,5 @@
-// Word segmentation of UTF-8 text by ICU's word break rules, with a fast path for ASCII text.
+// Word segmentation of UTF-8 text by ICU's word break rules, with a fast path for ASCII and
+// kana-kanji text.
 #pragma once
 
 #include <cstddef>
@@ -28,17 +29,23 @@ struct WordSegment {
 };
 
 enum class WordBreaking {
-  Fast,     // ASCII stretches by this module's own implementation of the rules (the default)
+  Fast,     // ASCII, kana-kanji and punctuation by this module's own implementation of the
+            // rules (the default)
   IcuOnly,  // everything through ICU: the reference the fast path is tested against
 };
 
-// The word segments of a text, in order and without gaps, exactly as ICU's word
-// BreakIterator for the language finds them (UAX #29 as CLDR tailors it; dictionaries for
-// Thai, Lao, Khmer, Myanmar and CJK): the same boundaries and the same rule statuses.
+// The word segments of a text, in order and without gaps, as ICU's word BreakIterator for
+// the language finds them (UAX #29 as CLDR tailors it; dictionaries for Thai, Lao, Khmer,
+// Myanmar and CJK): the same boundaries and the same rule statuses, but for one thing with
+// WordBreaking::Fast: a stretch of Han, Hiragana and Katakana characters that ICU's rules
+// join and its dictionary divides into words ("日本語のテキスト") comes whole, as one segment
+// of status UBRK_WORD_IDEO, the status ICU gives each of its words.
 //
-// Stretches of ASCII text are segmented without ICU when the language uses ICU's root word
-// rules, those this module implements (ICU 72); everything else, and every language with
-// tailored rules (Swedish and Finnish keep "a:b" together), goes through ICU.
+// The fast path, for languages that use ICU's root word rules (those this module implements,
+// ICU 72), segments without ICU: stretches of ASCII text, stretches of common kanji, kana and
+// ー 々 (not half-width katakana, squared words, ideographs beyond the BMP and the like), and
+// punctuation outside ASCII (、。「」，—) between them. Everything else, and every language
+// with tailored rules (Swedish and Finnish keep "a:b" together), goes through ICU.
 //
 // Not thread-safe (it holds an ICU BreakIterator): give each thread its own.
 class WordSegments {
@@ -57,8 +64,8 @@ class WordSegments {
   // The next segment of the text, or false at its end.
   bool next(WordSegment& segment);
 
-  // Whether ASCII text takes the fast path (false for WordBreaking::IcuOnly and for
-  // languages whose rules differ from the root rules the fast path implements).
+  // Whether the fast path is taken (false for WordBreaking::IcuOnly and for languages whose
+  // rules differ from the root rules the fast path implements).
   bool fast() const { return fast_; }
 
  private:

@@ -83,6 +83,13 @@ TEST_CASE("fold applies NFKC case folding") {
       {"fi ligature", "\xEF\xAC\x81le", "file"},
       {"typographic apostrophe", "can\xE2\x80\x99t", "can't"},
       {"two typographic apostrophes", "\xE2\x80\x99x\xE2\x80\x99", "'x'"},
+      {"kanji, already folded", "\xE6\x97\xA5\xE6\x9C\xAC", "\xE6\x97\xA5\xE6\x9C\xAC"},  // 日本
+      {"kanji and a typographic apostrophe", "\xE6\x97\xA5\xE2\x80\x99", "\xE6\x97\xA5'"},
+      {"lowercase Cyrillic, already folded", "\xD0\xBF\xD1\x80\xD0\xB8", "\xD0\xBF\xD1\x80\xD0\xB8"},
+      {"Greek capitals", "\xCE\xA9\xCE\xA3", "\xCF\x89\xCF\x83"},                  // ΩΣ -> ωσ
+      {"half-width katakana and voiced mark", "\xEF\xBD\xB6\xEF\xBE\x9E", "\xE3\x82\xAC"},  // ｶﾞ -> ガ
+      {"ill-formed UTF-8 becomes U+FFFD", "a\xFF", "a\xEF\xBF\xBD"},
+      {"truncated kanji becomes U+FFFD", "\xE6\x97\xA5\xE6\x9C", "\xE6\x97\xA5\xEF\xBF\xBD"},
       {"empty", "", ""},
   };
   for (const auto& c : cases) {
@@ -225,6 +232,43 @@ TEST_CASE("Latin words and a CJK run in one text") {
   CHECK(describe(tokens[2]) == "wifi@0-5:Compound");
   CHECK(describe(tokens[3]) == "\xE3\x81\xAE\xE3\x83\x91@5-11:Bigram");  // "のパ"
   CHECK(describe(tokens[7]) == "\xE3\x83\xBC\xE3\x83\x89@17-23:Bigram");  // "ード"
+}
+
+TEST_CASE("CJK runs end where the text turns to letters, digits or punctuation") {
+  kb::Analyzer ja("ja");
+  struct Case {
+    const char* name;
+    std::string text;
+    std::string index;
+    std::string query;
+  };
+  const Case cases[] = {
+      {"a particle between Latin words, dropped from queries", "iPhone\xE3\x81\xA7" "eSIM",  // iPhoneでeSIM
+       "iphone@0-6:Word \xE3\x81\xA7@6-9:Unigram esim@9-13:Word", "iphone@0-6:Word esim@9-13:Word"},
+      {"digits and letters before kanji", "5G\xE5\x9B\x9E\xE7\xB7\x9A",  // 5G回線
+       "5g@0-2:Word \xE5\x9B\x9E@2-5:Unigram \xE5\x9B\x9E\xE7\xB7\x9A@2-8:Bigram \xE7\xB7\x9A@5-8:Unigram",
+       "5g@0-2:Word \xE5\x9B\x9E\xE7\xB7\x9A@2-8:Bigram"},
+      {"the iteration mark belongs to the run", "\xE4\xBA\xBA\xE3\x80\x85",  // 人々
+       "\xE4\xBA\xBA@0-3:Unigram \xE4\xBA\xBA\xE3\x80\x85@0-6:Bigram \xE3\x80\x85@3-6:Unigram",
+       "\xE4\xBA\xBA\xE3\x80\x85@0-6:Bigram"},
+      {"no bigram across punctuation", "\xE6\x97\xA5\xE6\x9C\xAC\xE3\x80\x81\xE4\xB8\xAD\xE6\x96\x87\xE3\x80\x82",  // 日本、中文。
+       "\xE6\x97\xA5@0-3:Unigram \xE6\x97\xA5\xE6\x9C\xAC@0-6:Bigram \xE6\x9C\xAC@3-6:Unigram "
+       "\xE4\xB8\xAD@9-12:Unigram \xE4\xB8\xAD\xE6\x96\x87@9-15:Bigram \xE6\x96\x87@12-15:Unigram",
+       "\xE6\x97\xA5\xE6\x9C\xAC@0-6:Bigram \xE4\xB8\xAD\xE6\x96\x87@9-15:Bigram"},
+      {"the prolonged sound mark belongs to the run, the middle dot ends it",
+       "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88\xE3\x83\xBB\xE3\x82\xB1\xE3\x83\xBC\xE3\x82\xB9",  // テスト・ケース
+       "\xE3\x83\x86@0-3:Unigram \xE3\x83\x86\xE3\x82\xB9@0-6:Bigram \xE3\x82\xB9@3-6:Unigram "
+       "\xE3\x82\xB9\xE3\x83\x88@3-9:Bigram \xE3\x83\x88@6-9:Unigram \xE3\x82\xB1@12-15:Unigram "
+       "\xE3\x82\xB1\xE3\x83\xBC@12-18:Bigram \xE3\x83\xBC@15-18:Unigram \xE3\x83\xBC\xE3\x82\xB9@15-21:Bigram "
+       "\xE3\x82\xB9@18-21:Unigram",
+       "\xE3\x83\x86\xE3\x82\xB9@0-6:Bigram \xE3\x82\xB9\xE3\x83\x88@3-9:Bigram "
+       "\xE3\x82\xB1\xE3\x83\xBC@12-18:Bigram \xE3\x83\xBC\xE3\x82\xB9@15-21:Bigram"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    CHECK(tokens_of(ja, c.text, AnalysisMode::Index) == c.index);
+    CHECK(tokens_of(ja, c.text, AnalysisMode::Query) == c.query);
+  }
 }
 
 TEST_CASE("half-width katakana folds to the same bigrams as full-width") {
