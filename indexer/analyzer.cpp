@@ -235,12 +235,12 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
     }
     for (std::size_t k = 0; k < run.size(); ++k) {
       if (unigrams) {
-        tokens.emplace_back(text_of(run[k], run[k]), std::string(), run[k].begin, run[k].end,
-                            TokenKind::Unigram);
+        tokens.push_back(Token{text_of(run[k], run[k]), std::string(), run[k].begin, run[k].end,
+                               TokenKind::Unigram});
       }
       if (k + 1 < run.size()) {
-        tokens.emplace_back(text_of(run[k], run[k + 1]), std::string(), run[k].begin,
-                            run[k + 1].end, TokenKind::Bigram);
+        tokens.push_back(Token{text_of(run[k], run[k + 1]), std::string(), run[k].begin,
+                               run[k + 1].end, TokenKind::Bigram});
       }
     }
     run.clear();
