@@ -38,16 +38,6 @@ UChar32 first_code_point(std::string_view s) {
   return c;
 }
 
-// The number of code points of UTF-8 text, an ill-formed sequence counting as one.
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (int32_t i = 0; i < static_cast<int32_t>(s.size()); ++n) {
-    UChar32 c;
-    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), c);
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string stemmer_language(const std::string& lang) {

@@ -1,6 +1,8 @@
 // UTF-8 validation following RFC 3629 (the same rules as ICU and the WHATWG decoder).
 #include "utf8.h"
 
+#include <unicode/utf8.h>
+
 namespace kb {
 
 std::optional<std::size_t> find_invalid_utf8(std::string_view text) noexcept {
@@ -72,6 +74,17 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexc
   std::size_t end = max_bytes;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
   return text.substr(0, end);
+}
+
+std::size_t code_points(std::string_view text) noexcept {
+  std::size_t n = 0;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const auto size = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < size; ++n) {
+    UChar32 c;
+    U8_NEXT(bytes, i, size, c);
+  }
+  return n;
 }
 
 }  // namespace kb

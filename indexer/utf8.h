@@ -23,6 +23,10 @@ LineColumn line_column_at(std::string_view text, std::size_t offset) noexcept;
 // Removes a leading UTF-8 byte-order mark and turns CRLF and lone CR line ends into LF.
 std::string normalise_line_ends(std::string_view text);
 
+// The number of code points of `text`, an ill-formed sequence counting as one (as ICU reads
+// it: one U+FFFD).
+std::size_t code_points(std::string_view text) noexcept;
+
 // Longest prefix of `text` of at most `max_bytes` bytes that does not split a code point.
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
 

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "schema.h"
+#include "utf8.h"
 
 namespace kb::search {
 namespace {
@@ -20,12 +21,6 @@ constexpr std::size_t kMaxStemCut = 4;  // stemmers strip at most this many char
 
 bool is_position_token(const Token& t) {
   return t.kind == TokenKind::Word || t.kind == TokenKind::Bigram || t.kind == TokenKind::Unigram;
-}
-
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
 }
 
 bool in_dictionary(const Xapian::Database& spelling, const std::string& word) {

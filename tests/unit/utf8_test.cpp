@@ -179,3 +179,23 @@ TEST_CASE("utf8_prefix never splits a code point, whatever the limit") {
     CHECK(invalid_offset(p) == kValid);
   }
 }
+
+TEST_CASE("code_points counts characters, an ill-formed sequence as one") {
+  struct Case {
+    std::string text;
+    std::size_t expected;
+  };
+  const Case cases[] = {
+      {"", 0},
+      {"abc", 3},
+      {"caf\xC3\xA9", 4},                      // café
+      {"\xE6\x97\xA5\xE6\x9C\xAC", 2},         // 日本
+      {"\xF0\x9F\x98\x80!", 2},                // 😀!
+      {"a\x80" "b", 3},                        // a lone continuation byte
+      {"\xE6\x97", 1},                         // a character cut short
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    CHECK(kb::code_points(c.text) == c.expected);
+  }
+}
