@@ -19,6 +19,10 @@ namespace kb {
 namespace {
 
 bool is_cjk(UChar32 c) {
+  // No code point before U+1100 (Hangul Jamo) is of these scripts or has them as script
+  // extensions (analyzer_test checks every one): Latin, Greek, Cyrillic, Arabic, Thai, ...
+  // words need no ICU call.
+  if (c < kFirstCjk) return false;
   UErrorCode status = U_ZERO_ERROR;
   const UScriptCode script = uscript_getScript(c, &status);
   if (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
@@ -155,9 +159,21 @@ std::string Analyzer::stem(const Token& token) const {
   return stemmed;
 }
 
+bool Analyzer::may_join_words(std::string_view text) {
+  for (const std::string_view hyphen : {"-", "\xE2\x80\x90", "\xEF\xB9\xA3", "\xEF\xBC\x8D"}) {
+    if (text.find(hyphen) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+bool Analyzer::is_cjk_start(std::string_view text) { return !text.empty() && is_cjk(first_code_point(text)); }
+
 std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) {
   std::vector<Token> tokens;
   if (text.empty()) return tokens;
+  // About one token per six bytes in space-separated languages: room for them all at once
+  // rather than moving them again and again as the vector grows (CJK makes room below).
+  tokens.reserve(text.size() / 6 + 1);
   words_.set_text(text);
 
   // The current CJK run: its normalised text, and each of its characters as a range of that
@@ -243,10 +259,22 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
     const std::size_t b = segment.begin;
     const std::size_t e = segment.end;
     const std::string_view original = text.substr(b, e - b);
-    std::string norm = fold(original);
+    // Plain ASCII words (most words of Latin-script languages) fold to lowercase and have no
+    // accents to fold: what fold() and fold_accents() return for them, without the calls.
+    const bool ascii = std::all_of(original.begin(), original.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    std::string norm;
+    if (ascii) {
+      norm.assign(original);
+      for (char& c : norm) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+    } else {
+      norm = fold(original);
+    }
     if (norm.empty()) continue;
 
-    if (is_cjk(first_code_point(norm))) {
+    if (!ascii && is_cjk(first_code_point(norm))) {
       last_word = std::string::npos;
       if (!run.empty() && run_end != b) flush_run();
       add_to_run(norm, b, e);
@@ -280,7 +308,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
       }
     }
     if (norm.size() > kMaxTermBytes) continue;
-    std::string folded = fold_accents(norm);
+    std::string folded = ascii ? norm : fold_accents(norm);
     // A "word" of combining marks only ("ื" after Thai punctuation) folds to nothing,
     // and Xapian refuses empty terms (found by fuzzing: the whole build failed).
     if (folded.empty()) continue;

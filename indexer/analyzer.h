@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -78,6 +79,14 @@ class Analyzer {
   // NFKC case folding of arbitrary text (used for boolean filter values).
   std::string fold(std::string_view text) const;
 
+  // Whether `text` has a hyphen that can join two words into a Compound token ("-", U+2010,
+  // and what folds to "-": U+FE63, U+FF0D).
+  static bool may_join_words(std::string_view text);
+
+  // Whether `text` starts with a character of the scripts cut into n-grams (Han, kana,
+  // Hangul), whose tokens are Bigram and Unigram.
+  static bool is_cjk_start(std::string_view text);
+
   // Longest indexed term; longer tokens (URLs, hashes) are skipped.
   static constexpr std::size_t kMaxTermBytes = 64;
 
@@ -93,6 +102,10 @@ class Analyzer {
   WordSegments words_;
   const icu::Normalizer2* nfkc_cf_ = nullptr;
 };
+
+// The first code point of the scripts that the analyzer cuts into n-grams (Han, Hiragana,
+// Katakana, Hangul, and what has them as script extensions): U+1100, Hangul Jamo.
+inline constexpr int32_t kFirstCjk = 0x1100;
 
 // Names Xapian's stemmer for a language tag ("de-ch" -> "german"), or "" if there is none.
 std::string stemmer_language(const std::string& lang);

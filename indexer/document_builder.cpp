@@ -48,6 +48,9 @@ class TermWriter {
     pos_ += schema::kFieldGap;
   }
 
+  // The position the next field's first word gets.
+  Xapian::termpos next_position() const { return pos_ + 1; }
+
  private:
   Xapian::Document& doc_;
   Analyzer& analyzer_;
@@ -95,6 +98,7 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
   writer.field(a.title, schema::kTitle);
   for (const auto& q : a.questions) writer.field(q, schema::kQuestions);
   writer.field(a.summary, schema::kSummary);
+  const Xapian::termpos body_position = writer.next_position();
   writer.field(body_text, "");
 
   doc.add_boolean_term(schema::term(schema::kUniqueId, a.id + "@" + a.lang));
@@ -150,6 +154,9 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
       {"internal_notes", a.internal_notes},
       {"source", a.source_path},
       {"source_format", a.source_format},
+      // Positions from here on are the body's: a snippet looks in the body only for the
+      // query's words that the body has (docs/schema.md).
+      {"body_position", body_position},
   };
   doc.set_data(encode_document_data(data, body_text, a.body_markdown));
   return doc;

@@ -272,12 +272,16 @@ QueryBuilder& Searcher::builder(const std::string& lang) {
 }
 
 Xapian::Query Searcher::text_query(const SearchRequest& request, const std::string& lang,
-                                   Attempt& attempt) {
+                                   Attempt& attempt, bool one_language) {
   QueryOptions options;
   options.prefix_last = request.prefix;
   BuiltQuery built = builder(lang).build(request.query, options);
   if (!built.boost.empty()) {
-    Xapian::Query b(Xapian::Query::OP_FILTER, built.boost, Xapian::Query(schema::term(schema::kLang, lang)));
+    // Searching several languages, each language's boost applies to its own articles only.
+    // Searching one, every candidate is of that language already: no filter to open.
+    Xapian::Query b = one_language ? built.boost
+                                   : Xapian::Query(Xapian::Query::OP_FILTER, built.boost,
+                                                   Xapian::Query(schema::term(schema::kLang, lang)));
     attempt.boost = attempt.boost.empty() ? b : Xapian::Query(Xapian::Query::OP_OR, attempt.boost, b);
   }
   if (!built.query.empty()) {
@@ -397,6 +401,24 @@ std::string Searcher::detect_language(const SearchRequest& request) {
   return detect_with_cld2(request.query, languages_);
 }
 
+std::vector<std::optional<BodyMatches>> Searcher::body_matches(const Attempt& attempt,
+                                                               const std::vector<DocumentData>& hits) const {
+  std::vector<std::optional<BodyMatches>> out(hits.size());
+  std::vector<std::size_t> known;  // hits stored with a body_position
+  std::vector<BodyDocument> docs;
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    const auto& fields = hits[i].fields;
+    auto it = fields.is_object() ? fields.find("body_position") : fields.end();
+    if (it != fields.end() && it->is_number_unsigned()) {
+      known.push_back(i);
+      docs.push_back({attempt.ranked[i].did, it->get<Xapian::termpos>()});
+    }
+  }
+  auto found = find_body_matches(db_, docs, attempt.stems);
+  for (std::size_t k = 0; k < known.size(); ++k) out[known[k]] = std::move(found[k]);
+  return out;
+}
+
 SearchResponse Searcher::search(const SearchRequest& request) {
   if (request.query.size() > settings_.max_query_bytes) {
     throw InvalidArgument("q is longer than " + std::to_string(settings_.max_query_bytes) +
@@ -424,10 +446,18 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     response.facets = std::move(attempt.facets);
     response.did_you_mean = attempt.corrected;
     response.served_lang = attempt.ranked.empty() ? "" : lang;
-    for (const auto& r : attempt.ranked) {
-      const std::string stored = db_.get_document(r.did).get_data();
-      const DocumentData decoded = decode_document_data(stored);
-      const auto& data = decoded.fields;
+    // The stored data of every hit first (the decoded views point into it), then the query
+    // stems each body has, then the hits with their snippets.
+    std::vector<std::string> stored;
+    stored.reserve(attempt.ranked.size());
+    for (const auto& r : attempt.ranked) stored.push_back(db_.get_document(r.did).get_data());
+    std::vector<DocumentData> decoded;
+    decoded.reserve(stored.size());
+    for (const auto& s : stored) decoded.push_back(decode_document_data(s));
+    const auto in_body = body_matches(attempt, decoded);
+    for (std::size_t i = 0; i < attempt.ranked.size(); ++i) {
+      const auto& r = attempt.ranked[i];
+      const auto& data = decoded[i].fields;
       if (data.is_discarded()) continue;
       SearchHit hit;
       hit.id = data.value("id", "");
@@ -440,8 +470,10 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       hit.percent = r.percent;
       hit.url = url_for(hit.id, hit.lang);
       Analyzer& an = analyzer(hit.lang);
-      const std::string_view body = decoded.body_text;
-      hit.snippet = make_snippet(body, an, attempt.stems, 220, attempt.prefixes);
+      const std::string_view body = decoded[i].body_text;
+      bool consistent = in_body[i].has_value();
+      if (consistent) hit.snippet = make_body_snippet(body, an, *in_body[i], 220, attempt.prefixes, &consistent);
+      if (!consistent) hit.snippet = make_snippet(body, an, attempt.stems, 220, attempt.prefixes);
       if (hit.snippet.empty()) hit.snippet = make_snippet(hit.summary, an, attempt.stems, 220, attempt.prefixes);
       if (hit.snippet.empty()) hit.snippet = leading_text(body.empty() ? hit.summary : body);
       if (response.served_lang.empty()) response.served_lang = hit.lang;
@@ -459,7 +491,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       std::vector<Xapian::Query> per_lang;
       Attempt attempt;
       for (const auto& l : languages_) {
-        Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt);
+        Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt, false);
         if (q.empty()) continue;
         per_lang.emplace_back(Xapian::Query::OP_FILTER, q, Xapian::Query(schema::term(schema::kLang, l)));
       }
@@ -477,7 +509,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     for (const auto& l : chain) {
       if (!languages_.count(l)) continue;
       Attempt attempt;
-      Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt);
+      Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt, true);
       if (q.empty()) break;  // nothing searchable in the query (only punctuation)
       q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                         Xapian::Query(Xapian::Query::OP_AND, filter,

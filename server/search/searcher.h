@@ -12,11 +12,13 @@
 #include <xapian.h>
 
 #include "analyzer.h"
+#include "document_data.h"
 #include "feedback_boost.h"
 #include "generation.h"
 #include "lexicon.h"
 #include "query_builder.h"
 #include "search_types.h"
+#include "snippet.h"
 
 namespace kb::search {
 
@@ -76,8 +78,15 @@ class Searcher {
   const Lexicon& lexicon(const std::string& lang);
   QueryBuilder& builder(const std::string& lang);
   const Xapian::Database* spelling(const std::string& lang);
-  Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt);
+  // `one_language`: the attempt searches `lang` only (its candidates are all of `lang`).
+  Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt,
+                           bool one_language);
   Xapian::Query filters(const SearchRequest& request);
+  // Per hit (`hits`: their decoded data, in the order of attempt.ranked), where the index
+  // has the attempt's stems in its body, for make_body_snippet; none for data stored
+  // without a body_position.
+  std::vector<std::optional<BodyMatches>> body_matches(const Attempt& attempt,
+                                                      const std::vector<DocumentData>& hits) const;
   // `query` bounded by the time limit per query (settings) and, when `max_candidates` is not
   // 0, by that many candidates: past either, the match returns the best found so far, after
   // at least `min_candidates`.

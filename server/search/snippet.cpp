@@ -3,9 +3,13 @@
 #include "snippet.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
+#include <xapian.h>
+
 #include "escape.h"
+#include "schema.h"
 #include "utf8.h"
 
 namespace kb::search {
@@ -29,14 +33,21 @@ std::string leading_text(std::string_view text, std::size_t max_bytes) {
   return html_escape(flatten(cut)) + kEllipsis;
 }
 
-std::string make_snippet(std::string_view text, Analyzer& analyzer,
-                         const std::set<std::string>& stems, std::size_t max_bytes,
-                         const std::vector<std::string>& prefixes) {
-  if ((stems.empty() && prefixes.empty()) || text.empty()) return "";
-  struct Match {
-    std::size_t begin, end;
-    std::string stem;
-  };
+namespace {
+
+struct Match {
+  std::size_t begin, end;
+  std::string term;
+};
+
+// The snippet of `text` given `match`, which says for each token of the text, in order,
+// whether it matches and for which term (writing it to its second argument), and
+// `exhausted`, which says that no later token can match. `best_possible`: the most distinct
+// terms a window can hold (a window with that many ends the search).
+template <class MatchFn, class ExhaustedFn>
+std::string snippet_of(std::string_view text, Analyzer& analyzer, std::size_t max_bytes,
+                       std::size_t best_possible, MatchFn&& match, ExhaustedFn&& exhausted) {
+  if (text.empty()) return "";
   // The text is analysed a few lines at a time: analysis breaks words at every line break,
   // so the tokens are those of the whole text. Most texts show every query term together
   // early on, and the rest of the text then needs no analysis.
@@ -48,22 +59,12 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
     constexpr std::size_t kChunk = 512;
     const auto newline = analysed + kChunk < text.size() ? text.find('\n', analysed + kChunk) : std::string_view::npos;
     const std::size_t to = newline == std::string_view::npos ? text.size() : newline + 1;
+    std::string term;
     for (auto t : analyzer.tokenize(text.substr(analysed, to - analysed), AnalysisMode::Index)) {
       t.begin += analysed;
       t.end += analysed;
-      if (!capped && !(t.kind == TokenKind::Unigram && !stems.count(t.text))) {
-        // The term a match counts for: the query's stem it has (its stem or, for CJK grams
-        // and unstemmed words, its text), else its own stem (a prefix match).
-        std::string s = analyzer.stem(t);
-        bool match = stems.count(s) > 0;
-        if (!match && stems.count(t.text)) {
-          s = t.text;
-          match = true;
-        }
-        for (const auto& p : prefixes) {
-          match = match || (t.kind == TokenKind::Word && t.text.compare(0, p.size(), p) == 0);
-        }
-        if (match) matches.push_back({t.begin, t.end, std::move(s)});
+      if (match(t, term) && !capped) {
+        matches.push_back({t.begin, t.end, std::move(term)});
         capped = matches.size() >= 256;
       }
       tokens.push_back(std::move(t));
@@ -77,7 +78,6 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
   // (a set per window was quadratic in the matches, up to 256 of them). A window is scored
   // once the text under it is analysed; one with every query term cannot be beaten, so
   // without prefixes (whose words are open-ended) the analysis stops there.
-  const std::size_t best_possible = prefixes.empty() ? stems.size() : std::size_t(-1);
   std::vector<std::size_t> term;        // per match: its term's number
   std::vector<std::size_t> term_first;  // per term: its first match
   std::vector<std::size_t> count;       // per term: matches in the current window
@@ -90,9 +90,9 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
       if (end_of_window < w) end_of_window = w;
       while (end_of_window < matches.size() && matches[end_of_window].end <= matches[w].begin + max_bytes) {
         while (term.size() <= end_of_window) {
-          const auto& stem = matches[term.size()].stem;
+          const auto& stem = matches[term.size()].term;
           std::size_t k = 0;
-          while (k < term_first.size() && matches[term_first[k]].stem != stem) ++k;
+          while (k < term_first.size() && matches[term_first[k]].term != stem) ++k;
           if (k == term_first.size()) {
             term_first.push_back(term.size());
             count.push_back(0);
@@ -111,7 +111,7 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
     return false;
   };
   bool settled = false;
-  while (!settled && analysed < text.size() && !capped) {
+  while (!settled && analysed < text.size() && !capped && !exhausted()) {
     analyse_more();
     settled = score_windows(false);
   }
@@ -173,6 +173,135 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
   }
   out += html_escape(flatten(text.substr(pos, end - pos)));
   if (end < text.size()) out += kEllipsis;
+  return out;
+}
+
+}  // namespace
+
+std::string make_snippet(std::string_view text, Analyzer& analyzer,
+                         const std::set<std::string>& stems, std::size_t max_bytes,
+                         const std::vector<std::string>& prefixes) {
+  if (stems.empty() && prefixes.empty()) return "";
+  auto match = [&](const Token& t, std::string& term) {
+    if (t.kind == TokenKind::Unigram && !stems.count(t.text)) return false;
+    // The term a match counts for: the query's stem it has (its stem or, for CJK grams
+    // and unstemmed words, its text), else its own stem (a prefix match).
+    term = analyzer.stem(t);
+    if (stems.count(term)) return true;
+    if (stems.count(t.text)) {
+      term = t.text;
+      return true;
+    }
+    for (const auto& p : prefixes) {
+      if (t.kind == TokenKind::Word && t.text.compare(0, p.size(), p) == 0) return true;
+    }
+    return false;
+  };
+  // Without prefixes (whose words are open-ended), a window with every stem cannot be beaten.
+  return snippet_of(text, analyzer, max_bytes, prefixes.empty() ? stems.size() : std::size_t(-1),
+                    match, [] { return false; });
+}
+
+std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std::vector<BodyDocument>& docs,
+                                           const std::set<std::string>& stems) {
+  // A stem's positions at or after the body's first position are in the body; those before
+  // it are in the title, questions or summary. A stem with no positions in the document is
+  // either absent or there without positions (CJK unigrams, joined hyphenated words), which
+  // its posting list tells. A stem the document has at no body position may still be a
+  // joined word or unigram of the body. Documents are visited in docid order, so one posting list per
+  // stem serves them all.
+  std::vector<BodyMatches> out(docs.size());
+  std::vector<std::size_t> order(docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    order[i] = i;
+    out[i].first_position = docs[i].first_position;
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return docs[a].did < docs[b].did; });
+  for (const auto& stem : stems) {
+    const std::string term = schema::term(schema::kStemmed, stem);
+    std::optional<Xapian::PostingIterator> postings;
+    for (const std::size_t i : order) {
+      BodyMatches& body = out[i];
+      const Xapian::docid did = docs[i].did;
+      Xapian::PositionIterator p = db.positionlist_begin(did, term);
+      const Xapian::PositionIterator end = db.positionlist_end(did, term);
+      if (p != end) {
+        const std::size_t before = body.at.size();
+        for (p.skip_to(body.first_position); p != end; ++p) body.at.emplace_back(*p, stem);
+        if (body.at.size() > before) {
+          body.present.insert(stem);
+        } else {
+          body.loose.insert(stem);  // in the title, questions or summary, maybe joined in the body
+        }
+        continue;
+      }
+      if (!postings) postings = db.postlist_begin(term);
+      if (*postings == db.postlist_end(term)) continue;
+      postings->skip_to(did);
+      if (*postings != db.postlist_end(term) && **postings == did) body.loose.insert(stem);
+    }
+  }
+  for (auto& body : out) std::sort(body.at.begin(), body.at.end());
+  return out;
+}
+
+std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const BodyMatches& body,
+                              std::size_t max_bytes, const std::vector<std::string>& prefixes,
+                              bool* consistent) {
+  if (consistent) *consistent = true;
+  // Loose stems can match only tokens without a position: unigrams, in CJK text, and
+  // words joined at a hyphen. When the text can give neither, they match nothing.
+  bool loose_open = false;
+  if (!body.loose.empty()) {
+    loose_open = Analyzer::may_join_words(text);
+    for (const auto& stem : body.loose) {
+      loose_open = loose_open || (code_points(stem) == 1 && Analyzer::is_cjk_start(stem));
+    }
+  }
+  if (body.present.empty() && !loose_open && prefixes.empty()) return "";
+  // Words and bigrams take the positions body.first_position, +1, ... in order, as they did
+  // when the body was indexed (document_builder.cpp): the position lists say which match,
+  // with no stemming. Unigrams and joined words have no position and are matched by their
+  // text or stem, as make_snippet does.
+  Xapian::termpos position = body.first_position - 1;
+  std::size_t next = 0;  // the first entry of body.at not yet reached
+  bool drifted = false;
+  auto has = [&](const std::string& stem) { return body.present.count(stem) > 0 || body.loose.count(stem) > 0; };
+  auto match = [&](const Token& t, std::string& term) {
+    if (t.kind == TokenKind::Word || t.kind == TokenKind::Bigram) {
+      ++position;
+      while (next < body.at.size() && body.at[next].first < position) ++next;
+      if (next < body.at.size() && body.at[next].first == position) {
+        term = body.at[next].second;
+        // The index and this analysis must agree; an index built by another analyzer does
+        // not, and the caller then falls back to make_snippet.
+        if (analyzer.stem(t) != term) drifted = true;
+        return true;
+      }
+      for (const auto& p : prefixes) {
+        if (t.kind == TokenKind::Word && t.text.compare(0, p.size(), p) == 0) {
+          term = analyzer.stem(t);
+          return true;
+        }
+      }
+      return false;
+    }
+    if (t.kind == TokenKind::Unigram) {
+      if (!has(t.text)) return false;
+      term = t.text;
+      return true;
+    }
+    term = analyzer.stem(t);
+    return has(term);
+  };
+  // Past the last listed position (`next` has gone beyond it) nothing more can match, unless
+  // a word may complete a prefix or a loose stem may match.
+  const bool open = !prefixes.empty() || loose_open;
+  auto exhausted = [&] { return drifted || (!open && next >= body.at.size()); };
+  const std::size_t best_possible =
+      prefixes.empty() ? body.present.size() + (loose_open ? body.loose.size() : 0) : std::size_t(-1);
+  std::string out = snippet_of(text, analyzer, max_bytes, best_possible, match, exhausted);
+  if (drifted && consistent) *consistent = false;
   return out;
 }
 

@@ -5,7 +5,10 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include <xapian.h>
 
 #include "analyzer.h"
 
@@ -19,6 +22,37 @@ namespace kb::search {
 std::string make_snippet(std::string_view text, Analyzer& analyzer,
                          const std::set<std::string>& stems, std::size_t max_bytes = 220,
                          const std::vector<std::string>& prefixes = {});
+
+// What the index says of a hit's body for a query: where the query's stems are.
+struct BodyMatches {
+  Xapian::termpos first_position = 1;  // the position of the body's first word or bigram
+  std::vector<std::pair<Xapian::termpos, std::string>> at;  // query stems at body positions, in order
+  std::set<std::string> present;  // the stems of `at`
+  std::set<std::string> loose;    // stems the document has at no body position: in the body,
+                                  // they can only be tokens without a position (CJK unigrams,
+                                  // joined hyphenated words)
+};
+
+// A document and the position of its body's first word (its stored body_position).
+struct BodyDocument {
+  Xapian::docid did;
+  Xapian::termpos first_position;
+};
+
+// Where `db` has `stems` (terms Z<stem>) in the body of each of `docs`, in their order.
+std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std::vector<BodyDocument>& docs,
+                                           const std::set<std::string>& stems);
+
+// make_snippet for a hit's body with the stems of `body`, from what the index says: no word
+// is stemmed to find the matches, and the analysis ends after the last one. The same
+// snippet, except that a word whose own stem is not a query stem is never marked (make_snippet
+// also marks a word spelt like a query stem: "des" for the French query "dès", stem "des",
+// although "des" is indexed as "de"). `consistent` is set to false if the text's analysis
+// does not agree with the positions (an index built with another analyzer): the snippet is
+// then incomplete and make_snippet should be used instead.
+std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const BodyMatches& body,
+                              std::size_t max_bytes = 220, const std::vector<std::string>& prefixes = {},
+                              bool* consistent = nullptr);
 
 // The first `max_bytes` of `text`, cut at a word boundary, HTML-escaped.
 std::string leading_text(std::string_view text, std::size_t max_bytes = 220);

@@ -8,6 +8,9 @@
 #include <tuple>
 #include <vector>
 
+#include <unicode/uscript.h>
+#include <unicode/unistr.h>
+
 #include "analyzer.h"
 
 namespace {
@@ -403,4 +406,47 @@ TEST_CASE("accents fold where the language allows it, after stemming") {
     CHECK((an.stem(ta[0]) == an.stem(tb[0])) == c.same);
     CHECK((ta[0].text == tb[0].text) == c.same);
   }
+}
+
+TEST_CASE("no code point before kFirstCjk is of a script cut into n-grams") {
+  // The analyzer skips ICU's script lookups for these (most words); this is why it may.
+  int cjk_before = 0;
+  for (UChar32 c = 0; c < kb::kFirstCjk; ++c) {
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    if (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
+        script == USCRIPT_HANGUL || uscript_hasScript(c, USCRIPT_KATAKANA) || uscript_hasScript(c, USCRIPT_HAN)) {
+      ++cjk_before;
+    }
+  }
+  CHECK(cjk_before == 0);
+  UErrorCode status = U_ZERO_ERROR;
+  CHECK(uscript_getScript(kb::kFirstCjk, &status) == USCRIPT_HANGUL);
+  CHECK(kb::Analyzer::is_cjk_start("\xE1\x84\x80"));  // U+1100, the first
+  CHECK(kb::Analyzer::is_cjk_start("\xE7\x8C\xAB"));  // 猫
+  CHECK_FALSE(kb::Analyzer::is_cjk_start("\xE0\xB8\x81"));  // Thai ก: words, not n-grams
+  CHECK_FALSE(kb::Analyzer::is_cjk_start("wifi"));
+  CHECK_FALSE(kb::Analyzer::is_cjk_start(""));
+}
+
+TEST_CASE("may_join_words finds every character that joins words into a compound") {
+  // Every character X of the Basic Multilingual Plane in "wi" X "fi": a Compound token
+  // comes out exactly when may_join_words finds X.
+  kb::Analyzer en("en");
+  int joiners = 0;
+  for (UChar32 c = 1; c < 0x10000; ++c) {
+    if (c >= 0xD800 && c < 0xE000) continue;
+    std::string x;
+    icu::UnicodeString(c).toUTF8String(x);
+    const std::string text = "wi" + x + "fi";
+    const auto tokens = en.tokenize(text, AnalysisMode::Index);
+    const bool compound = std::any_of(tokens.begin(), tokens.end(),
+                                      [](const kb::Token& t) { return t.kind == TokenKind::Compound; });
+    CAPTURE(c);
+    CHECK(compound == kb::Analyzer::may_join_words(x));
+    joiners += compound;
+  }
+  CHECK(joiners == 4);  // "-", U+2010, U+FE63, U+FF0D
+  CHECK(kb::Analyzer::may_join_words("call the e-mail team"));
+  CHECK_FALSE(kb::Analyzer::may_join_words("call the email team"));
 }
