@@ -28,6 +28,7 @@
 
 #include "errors.h"
 #include "generation.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "schema.h"
 
@@ -46,16 +47,7 @@ double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-std::string hash_hex(std::string_view bytes) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
+std::string hash_hex(std::string_view bytes) { return hex64(fnv1a64(bytes)); }
 
 // What a file gave, as the manifest keeps it: enough for the checks across files.
 json article_entry(const Article& a) {

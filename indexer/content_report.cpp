@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer.h"
+#include "hash.h"
 #include "markdown_text.h"
 
 namespace kb {
@@ -283,19 +284,13 @@ std::vector<std::uint64_t> shingles(const std::string& text, Analyzer& analyzer)
   for (const auto& t : analyzer.tokenize(text, AnalysisMode::Query)) {
     if (t.kind == TokenKind::Word || t.kind == TokenKind::Bigram) words.push_back(t.text);
   }
-  auto hash = [](std::string_view s, std::uint64_t h) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    return (h ^ 0xff) * 1099511628211ull;
-  };
+  auto hash = [](std::string_view s, std::uint64_t h) { return fnv1a64_end_field(fnv1a64(s, h)); };
   std::vector<std::uint64_t> out;
   if (words.size() < 3) {
-    for (const auto& w : words) out.push_back(hash(w, 1469598103934665603ull));
+    for (const auto& w : words) out.push_back(hash(w, kFnvSeed));
   } else {
     for (std::size_t i = 0; i + 2 < words.size(); ++i) {
-      out.push_back(hash(words[i + 2], hash(words[i + 1], hash(words[i], 1469598103934665603ull))));
+      out.push_back(hash(words[i + 2], hash(words[i + 1], hash(words[i], kFnvSeed))));
     }
   }
   std::sort(out.begin(), out.end());

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "document_data.h"
+#include "hash.h"
 #include "markdown_text.h"
 #include "schema.h"
 
@@ -62,15 +63,8 @@ class TermWriter {
 // FNV-1a over the content that customers and agents see: the answer's version changes
 // exactly when what it says changes.
 std::string content_version(const Article& a, const std::string& body_text) {
-  std::uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // field separator
-    h *= 1099511628211ull;
-  };
+  std::uint64_t h = kFnvSeed;
+  auto mix = [&h](std::string_view s) { h = fnv1a64_end_field(fnv1a64(s, h)); };
   mix(a.id);
   mix(a.lang);
   mix(a.title);
@@ -81,9 +75,7 @@ std::string content_version(const Article& a, const std::string& body_text) {
   for (const auto& n : a.internal_notes) mix(n);
   for (const auto& r : a.related) mix(r);
   mix(a.updated);
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return hex64(h);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "hash.h"
 #include "language.h"
 
 namespace kb::plugins {
@@ -30,14 +31,6 @@ bool is_lead_byte(unsigned char c) { return (c & 0xC0) != 0x80; }
 
 }  // namespace
 
-std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed) {
-  std::uint64_t h = seed;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 std::string slugify(std::string_view text, std::size_t max_len) {
   std::string out;

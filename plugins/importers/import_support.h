@@ -18,9 +18,6 @@ std::string slugify(std::string_view text, std::size_t max_len = 100);
 // has no ASCII letters (Chinese or Japanese questions).
 std::string text_hash_id(std::string_view text);
 
-// 64-bit FNV-1a.
-std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = 1469598103934665603ull);
-
 // A valid knowledge id: 1 to 100 bytes of lowercase ASCII letters, digits, '-', '_' and '.',
 // starting with a letter or digit (docs/content-format.md).
 bool valid_id(std::string_view id);
