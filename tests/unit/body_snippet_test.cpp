@@ -115,7 +115,7 @@ TEST_CASE("a body snippet from the index's positions is make_snippet's snippet")
     // Query stem sets: body words near and far apart, title words (in the body or not),
     // another article's words (mostly absent), unigrams and joined words.
     std::vector<std::set<std::string>> queries;
-    for (std::size_t i = 0; i < tokens.size(); i += 5) {
+    for (std::size_t i = 0; i < tokens.size(); i += 9) {
       std::set<std::string> q = {an.stem(tokens[i])};
       if (i + 3 < tokens.size()) q.insert(an.stem(tokens[i + 3]));
       if (i + 40 < tokens.size()) q.insert(an.stem(tokens[i + 40]));
@@ -126,8 +126,11 @@ TEST_CASE("a body snippet from the index's positions is make_snippet's snippet")
     }
     for (const auto& t : title) queries.push_back({an.stem(t)});
     for (const auto& t : other) queries.push_back({an.stem(t)});
-    for (const auto& t : tokens) {
-      if (t.kind == kb::TokenKind::Compound || t.kind == kb::TokenKind::Unigram) queries.push_back({an.stem(t)});
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      const auto kind = tokens[i].kind;
+      if (kind == kb::TokenKind::Compound || (kind == kb::TokenKind::Unigram && i % 7 == 0)) {
+        queries.push_back({an.stem(tokens[i])});
+      }
     }
     for (std::size_t k = 0; k < queries.size(); ++k) {
       std::set<std::string> q;
