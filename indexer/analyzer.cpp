@@ -35,6 +35,19 @@ bool is_cjk(UChar32 c) {
 
 constexpr std::string_view kTypographicApostrophe = "\xE2\x80\x99";  // U+2019
 
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// NFKC case folding of ASCII text: A-Z to lowercase, nothing else changes.
+std::string ascii_lowercase(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return result;
+}
+
 UChar32 first_code_point(std::string_view s) {
   int32_t i = 0;
   UChar32 c = 0;
@@ -91,13 +104,7 @@ std::string Analyzer::fold(std::string_view text) const {
   // Fast path: NFKC case folding changes nothing in ASCII but the case of A-Z, and most
   // words of Latin-script languages are ASCII (a third of index and snippet time went to
   // the UTF-16 round trip).
-  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    std::string result(text);
-    for (char& c : result) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return result;
-  }
+  if (is_ascii(text)) return ascii_lowercase(text);
   // Text that NFKC case folding leaves as it is needs no UTF-16 round trip: most CJK text,
   // lowercase words of other scripts. isNormalizedUTF8() passes ill-formed UTF-8, which the
   // round trip turns into U+FFFD, and the typographic apostrophe is folded below.
@@ -125,9 +132,7 @@ std::string Analyzer::fold(std::string_view text) const {
 std::string Analyzer::fold_accents(std::string_view text) const {
   if (!fold_accents_) return std::string(text);
   // Fast path: ASCII has nothing to fold.
-  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    return std::string(text);
-  }
+  if (is_ascii(text)) return std::string(text);
   UErrorCode status = U_ZERO_ERROR;
   const icu::UnicodeString decomposed = nfd_->normalize(
       icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))), status);
@@ -261,17 +266,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
     const std::string_view original = text.substr(b, e - b);
     // Plain ASCII words (most words of Latin-script languages) fold to lowercase and have no
     // accents to fold: what fold() and fold_accents() return for them, without the calls.
-    const bool ascii = std::all_of(original.begin(), original.end(),
-                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    std::string norm;
-    if (ascii) {
-      norm.assign(original);
-      for (char& c : norm) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      }
-    } else {
-      norm = fold(original);
-    }
+    const bool ascii = is_ascii(original);
+    std::string norm = ascii ? ascii_lowercase(original) : fold(original);
     if (norm.empty()) continue;
 
     if (!ascii && is_cjk(first_code_point(norm))) {

@@ -31,7 +31,6 @@ bool is_lead_byte(unsigned char c) { return (c & 0xC0) != 0x80; }
 
 }  // namespace
 
-
 std::string slugify(std::string_view text, std::size_t max_len) {
   std::string out;
   bool dash = false;

@@ -176,6 +176,13 @@ std::string snippet_of(std::string_view text, Analyzer& analyzer, std::size_t ma
   return out;
 }
 
+// Whether `t` is a word that starts with one of `prefixes` (words typed so far).
+bool completes_prefix(const Token& t, const std::vector<std::string>& prefixes) {
+  if (t.kind != TokenKind::Word) return false;
+  return std::any_of(prefixes.begin(), prefixes.end(),
+                     [&t](const std::string& p) { return t.text.compare(0, p.size(), p) == 0; });
+}
+
 }  // namespace
 
 std::string make_snippet(std::string_view text, Analyzer& analyzer,
@@ -192,10 +199,7 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
       term = t.text;
       return true;
     }
-    for (const auto& p : prefixes) {
-      if (t.kind == TokenKind::Word && t.text.compare(0, p.size(), p) == 0) return true;
-    }
-    return false;
+    return completes_prefix(t, prefixes);
   };
   // Without prefixes (whose words are open-ended), a window with every stem cannot be beaten.
   return snippet_of(text, analyzer, max_bytes, prefixes.empty() ? stems.size() : std::size_t(-1),
@@ -208,8 +212,8 @@ std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std
   // it are in the title, questions or summary. A stem with no positions in the document is
   // either absent or there without positions (CJK unigrams, joined hyphenated words), which
   // its posting list tells. A stem the document has at no body position may still be a
-  // joined word or unigram of the body. Documents are visited in docid order, so one posting list per
-  // stem serves them all.
+  // joined word or unigram of the body. Documents are visited in docid order, so one
+  // posting list per stem serves them all.
   std::vector<BodyMatches> out(docs.size());
   std::vector<std::size_t> order(docs.size());
   for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -278,13 +282,9 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         if (analyzer.stem(t) != term) drifted = true;
         return true;
       }
-      for (const auto& p : prefixes) {
-        if (t.kind == TokenKind::Word && t.text.compare(0, p.size(), p) == 0) {
-          term = analyzer.stem(t);
-          return true;
-        }
-      }
-      return false;
+      if (!completes_prefix(t, prefixes)) return false;
+      term = analyzer.stem(t);
+      return true;
     }
     if (t.kind == TokenKind::Unigram) {
       if (!has(t.text)) return false;
