@@ -13,10 +13,12 @@
 #include <ctime>
 #include <fstream>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include <xapian.h>
 
@@ -101,6 +103,9 @@ void compact_into(Xapian::Database source, const fs::path& dir) {
   fs::remove_all(out, ec);
 }
 
+// Occurrences of each word, for a language's spelling dictionary.
+using WordCounts = std::unordered_map<std::string, long long>;
+
 [[noreturn]] void rethrow_io(const std::string& what, const std::error_code& ec) {
   throw IoError(what + ": " + ec.message());
 }
@@ -142,7 +147,9 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
 
   try {
     // Word counts to add to (or, for replaced documents, take from) the spelling dictionaries.
-    std::map<std::string, std::map<std::string, long long>> spelling_by_lang;
+    // (A hash map: a build counts every word of every article here; std::map's string
+    // comparisons were most of the counting.)
+    std::map<std::string, WordCounts> spelling_by_lang;
     std::map<std::string, std::unique_ptr<Analyzer>> analyzers;
     std::vector<std::string> spelling;
     std::unique_ptr<Xapian::WritableDatabase> db_holder;
@@ -255,7 +262,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       db_holder.reset();  // the shards replace it
       std::vector<fs::path> shard_dirs;
       for (unsigned j = 0; j < shards; ++j) shard_dirs.push_back(build_dir / (".shard-" + std::to_string(j)));
-      std::vector<std::map<std::string, std::map<std::string, long long>>> shard_spelling(shards);
+      std::vector<std::map<std::string, WordCounts>> shard_spelling(shards);
       std::vector<std::size_t> shard_drafts(shards, 0);
       std::mutex progress_mutex;
       std::exception_ptr failure;

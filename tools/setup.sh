@@ -7,6 +7,8 @@ packages=(
   libxapian-dev libcpp-httplib-dev libyaml-cpp-dev libicu-dev
   doctest-dev nlohmann-json3-dev libcmark-dev libsqlite3-dev libcld2-dev libbenchmark-dev
   libxml2-dev
+  # kb-index's malloc (cmake/KbDependencies.cmake).
+  libjemalloc-dev
   # The Debian FAQ in several languages: real DocBook HTML for the help-center importer's
   # integration test (tests/integration/import_test.cpp).
   debian-faq debian-faq-de debian-faq-fr debian-faq-it debian-faq-zh-cn
