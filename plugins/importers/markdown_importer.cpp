@@ -1,5 +1,6 @@
-// Parses front matter with yaml-cpp (keeping its marks for file:line:column) and splits the
-// body into the public part and the agent-only `::: internal` blocks.
+// Parses front matter (plain front matter with a simple reader of its own, the rest with
+// yaml-cpp, whose marks give every issue's file:line:column) and splits the body into the
+// public part and the agent-only `::: internal` blocks.
 #include "markdown_importer.h"
 
 #include <yaml-cpp/yaml.h>
