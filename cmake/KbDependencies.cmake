@@ -62,8 +62,8 @@ find_package(SQLite3 REQUIRED)
 # jemalloc (Debian libjemalloc-dev) as kb-index's malloc: a complete build allocates and frees
 # millions of small strings and map nodes (Xapian's pending postings, the analyzer's tokens)
 # on every core, and glibc's malloc spent about a seventh of the build consolidating and
-# unlinking free chunks. 100k records: 52-54 s with glibc, 37 s with jemalloc
-# (docs/performance.md). kb-server keeps glibc's: under jemalloc it served fewer requests.
+# unlinking free chunks. 100k records, alternating runs: 55-58 s with glibc, 42-44 s with
+# jemalloc (docs/performance.md). kb-server keeps glibc's: under jemalloc it served fewer requests.
 # Not with the sanitizers, whose runtime brings its own malloc.
 option(KB_JEMALLOC "Link kb-index with jemalloc" ON)
 if(NOT TARGET kb::index_malloc)

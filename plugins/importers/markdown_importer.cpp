@@ -90,7 +90,7 @@ class SimpleFrontMatter {
       key.line = static_cast<int>(i - first);
       key.column = 0;
       if (!keys.insert(std::string_view(line).substr(0, k)).second) return std::nullopt;
-      const int mark_line = static_cast<int>(i - first);
+      const int mark_line = key.line;
       std::size_t v = line.find_first_not_of(' ', k + 1);
       FrontNode value;
       ++i;
@@ -380,6 +380,20 @@ const std::set<std::string>& known_fields() {
   return fields;
 }
 
+// The lines of `text` without their '\n', numbered as in the file (a last line without
+// '\n' counts; nothing after a final '\n' does).
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto nl = text.find('\n', start);
+    const auto end = nl == std::string_view::npos ? text.size() : nl;
+    lines.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
 // The article's fields from the front matter's root mapping, with issues at their marks.
 template <class Node, class Root>
 void read_fields(const Root& root, Parser& p, Article& a) {
@@ -501,14 +515,7 @@ void read_fields(const Root& root, Parser& p, Article& a) {
 }  // namespace
 
 bool MarkdownImporter::reads_simply(std::string_view front_matter) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < front_matter.size()) {
-    const auto nl = front_matter.find('\n', start);
-    const auto end = nl == std::string_view::npos ? front_matter.size() : nl;
-    lines.emplace_back(front_matter.substr(start, end - start));
-    start = end + 1;
-  }
+  const std::vector<std::string> lines = split_lines(front_matter);
   return SimpleFrontMatter::read(lines, 0, lines.size()).has_value();
 }
 
@@ -537,20 +544,7 @@ ImportResult MarkdownImporter::import(const std::string& display_path,
     return result;
   }
 
-  // Split into lines, keeping the numbering of the file.
-  std::vector<std::string> lines;
-  {
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      const auto nl = text.find('\n', start);
-      if (nl == std::string::npos) {
-        if (start < text.size()) lines.push_back(text.substr(start));
-        break;
-      }
-      lines.push_back(text.substr(start, nl - start));
-      start = nl + 1;
-    }
-  }
+  const std::vector<std::string> lines = split_lines(text);
   if (lines.empty() || trim(lines[0]) != "---") {
     p.error(1, 1, "", "missing front matter: the file must start with a line '---'");
     return result;
@@ -573,18 +567,20 @@ ImportResult MarkdownImporter::import(const std::string& display_path,
   a.source_format = "markdown";
   // The simple reader first; a file it does not read, or one with any issue in its fields,
   // is read again by yaml-cpp, so every issue is yaml-cpp's, with yaml-cpp's marks.
-  std::optional<FrontMap> simple;
-  if (simple_front_matter_) simple = SimpleFrontMatter::read(lines, 1, close);
-  if (simple) {
-    ImportResult fast;
-    Parser fp(display_path, fast);
-    read_fields<FrontNode>(*simple, fp, a);
-    if (!fast.issues.empty()) simple.reset();
+  bool read = false;
+  if (simple_front_matter_) {
+    if (const auto simple = SimpleFrontMatter::read(lines, 1, close)) {
+      Article tried = a;
+      ImportResult fast;
+      Parser fp(display_path, fast);
+      read_fields<FrontNode>(*simple, fp, tried);
+      if (fast.issues.empty()) {
+        a = std::move(tried);
+        read = true;
+      }
+    }
   }
-  if (!simple) {
-    a = Article();
-    a.source_path = display_path;
-    a.source_format = "markdown";
+  if (!read) {
     std::string yaml_text;
     for (std::size_t i = 1; i < close; ++i) yaml_text += lines[i] + "\n";
     YAML::Node root;

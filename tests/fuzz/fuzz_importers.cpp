@@ -10,6 +10,7 @@
 
 #include "builtin_importers.h"
 #include "fuzz_check.h"
+#include "import_text.h"
 #include "markdown_importer.h"
 #include "utf8.h"
 
@@ -22,32 +23,6 @@ std::string name_for(const kb::Importer& importer) {
     if (importer.accepts(name)) return name;
   }
   return "";
-}
-
-// Everything an import gives, as text: the Markdown importer's simple front matter reader
-// must give exactly what yaml-cpp alone gives (tests/unit/front_matter_test.cpp).
-std::string describe(const kb::ImportResult& r) {
-  std::string out;
-  auto list = [&out](const std::vector<std::string>& v) {
-    out += '[';
-    for (const auto& s : v) out += s + '\x1f';
-    out += ']';
-  };
-  for (const auto& issue : r.issues) out += issue.format() + '\n';
-  for (const auto& a : r.articles) {
-    for (const std::string* s : {&a.id, &a.lang, &a.title, &a.summary, &a.category, &a.updated,
-                                 &a.body_markdown, &a.source_path, &a.source_format}) {
-      out += *s + '\x1e';
-    }
-    for (const auto* v : {&a.questions, &a.tags, &a.products, &a.channels, &a.related, &a.internal_notes}) {
-      list(*v);
-    }
-    out += std::to_string(static_cast<int>(a.audience)) + std::to_string(static_cast<int>(a.status));
-    for (const auto& [field, at] : a.field_positions) {
-      out += field + ':' + std::to_string(at.first) + ':' + std::to_string(at.second) + '\n';
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -74,7 +49,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   static const kb::plugins::MarkdownImporter simple_reader;
   static const kb::plugins::MarkdownImporter yaml_cpp_only(false);
-  FUZZ_CHECK(describe(simple_reader.import("en/fuzz.md", bytes)) ==
-             describe(yaml_cpp_only.import("en/fuzz.md", bytes)));
+  // The simple front matter reader gives exactly what yaml-cpp alone gives
+  // (tests/unit/front_matter_test.cpp).
+  FUZZ_CHECK(kb::test::import_text(simple_reader.import("en/fuzz.md", bytes)) ==
+             kb::test::import_text(yaml_cpp_only.import("en/fuzz.md", bytes)));
   return 0;
 }

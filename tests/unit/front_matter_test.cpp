@@ -10,38 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "import_text.h"
 #include "markdown_importer.h"
 
 namespace fs = std::filesystem;
-using kb::ImportResult;
+using kb::test::import_text;
 using kb::plugins::MarkdownImporter;
 
 namespace {
-
-std::string list(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (const auto& s : v) out += "<" + s + ">";
-  return out + "]";
-}
-
-// Everything an import gives, as text, so a difference shows in the failure message.
-std::string describe(const ImportResult& r) {
-  std::ostringstream out;
-  for (const auto& issue : r.issues) out << "issue " << issue.format() << "\n";
-  for (const auto& a : r.articles) {
-    out << "id <" << a.id << "> lang <" << a.lang << "> title <" << a.title << "> summary <"
-        << a.summary << "> questions " << list(a.questions) << " category <" << a.category
-        << "> tags " << list(a.tags) << " products " << list(a.products) << " channels "
-        << list(a.channels) << " audience " << static_cast<int>(a.audience) << " status "
-        << static_cast<int>(a.status) << " updated <" << a.updated << "> related " << list(a.related)
-        << " notes " << list(a.internal_notes) << " source <" << a.source_path << "|"
-        << a.source_format << ">\nbody <" << a.body_markdown << ">\n";
-    for (const auto& [field, at] : a.field_positions) {
-      out << "  " << field << " at " << at.first << ":" << at.second << "\n";
-    }
-  }
-  return out.str();
-}
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -70,7 +46,7 @@ TEST_CASE("the bundled content and the fixtures import the same with either read
       const std::string bytes = read_file(entry.path());
       const std::string name = entry.path().filename().string();
       CAPTURE(entry.path().string());
-      CHECK(describe(simple_reader.import(name, bytes)) == describe(yaml_cpp_only.import(name, bytes)));
+      CHECK(import_text(simple_reader.import(name, bytes)) == import_text(yaml_cpp_only.import(name, bytes)));
       ++files;
       if (MarkdownImporter::reads_simply(front_matter_of(bytes))) ++simple;
     }
@@ -90,7 +66,7 @@ TEST_CASE("another content folder imports the same with either reader") {
     if (!entry.is_regular_file() || entry.path().extension() != ".md") continue;
     const std::string bytes = read_file(entry.path());
     CAPTURE(entry.path().string());
-    CHECK(describe(simple_reader.import("a.md", bytes)) == describe(yaml_cpp_only.import("a.md", bytes)));
+    CHECK(import_text(simple_reader.import("a.md", bytes)) == import_text(yaml_cpp_only.import("a.md", bytes)));
     if (MarkdownImporter::reads_simply(front_matter_of(bytes))) ++simple;
     if (++files == 20000) break;
   }
@@ -148,6 +124,6 @@ TEST_CASE("front matter at the edges of the simple reader") {
     const std::string file = "---\n" + front_matter + "---\nThe body.\n";
     CAPTURE(front_matter);
     CHECK(MarkdownImporter::reads_simply(front_matter) == c.simple);
-    CHECK(describe(simple_reader.import("a.md", file)) == describe(yaml_cpp_only.import("a.md", file)));
+    CHECK(import_text(simple_reader.import("a.md", file)) == import_text(yaml_cpp_only.import("a.md", file)));
   }
 }
