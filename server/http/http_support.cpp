@@ -224,6 +224,8 @@ httplib::Server::Handler guarded(RouteHandler handler) {
     try {
       handler(req, res);
     } catch (const kb::Error& e) {
+      // Searches shed by the admission gate (AdmissionGate) may be retried shortly.
+      if (e.code() == "overloaded") res.set_header("Retry-After", "1");
       write_error(res, e.code(), e.what());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "kb-server: internal error on %s %s: %s\n", req.method.c_str(),

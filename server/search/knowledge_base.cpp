@@ -6,6 +6,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <unordered_map>
 
@@ -26,7 +27,9 @@ KnowledgeBase::KnowledgeBase(std::filesystem::path kb_dir, SearchSettings settin
     : instance_(next_instance.fetch_add(1)),
       dir_(std::move(kb_dir)),
       settings_(std::move(settings)),
-      cache_(settings_.cache_entries) {
+      cache_(settings_.cache_entries),
+      gate_(settings_.concurrency ? settings_.concurrency : std::max(1u, std::thread::hardware_concurrency()) + 1,
+            settings_.max_waiting, std::chrono::milliseconds(settings_.max_wait_ms)) {
   auto live = read_live_generation(dir_);
   if (!live) {
     throw IndexUnavailable("no knowledge base at " + dir_.string() +
@@ -123,29 +126,38 @@ auto KnowledgeBase::with_searcher(F&& f) {
   }
 }
 
+template <class F>
+auto KnowledgeBase::gated(F&& f) {
+  return with_searcher([&](Searcher& s) {
+    const AdmissionGate::Pass pass(gate_);
+    return f(s);
+  });
+}
+
 SearchResponse KnowledgeBase::search(const SearchRequest& request) {
   // Repeated queries (popular questions, identical keystrokes) are answered from the cache;
   // the key holds the generation and the feedback table's version, so a new generation or
   // new feedback invalidates everything at once.
   const std::string key = ResultCache::key(live_.load()->name + "#" + std::to_string(feedback_.version()), request);
   if (auto cached = cache_.get(key)) return *cached;
-  SearchResponse response = with_searcher([&](Searcher& s) { return s.search(request); });
+  SearchResponse response = gated([&](Searcher& s) { return s.search(request); });
   if (response.index_version == live_.load()->name) cache_.put(key, response);
   return response;
 }
 
 std::optional<ArticleLookup> KnowledgeBase::article(const ArticleRequest& request) {
-  return with_searcher([&](Searcher& s) { return s.article(request); });
+  return gated([&](Searcher& s) { return s.article(request); });
 }
 
 AnswerLookup KnowledgeBase::answer(const SearchRequest& request) {
-  return with_searcher([&](Searcher& s) { return s.answer(request); });
+  return gated([&](Searcher& s) { return s.answer(request); });
 }
 
 SuggestResponse KnowledgeBase::suggest(const SuggestRequest& request) {
-  return with_searcher([&](Searcher& s) { return s.suggest(request); });
+  return gated([&](Searcher& s) { return s.suggest(request); });
 }
 
+// Not gated: /health answers while searches queue.
 IndexStatus KnowledgeBase::status() {
   return with_searcher([](Searcher& s) { return s.status(); });
 }

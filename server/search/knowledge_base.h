@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "admission_gate.h"
 #include "feedback_boost.h"
 #include "generation.h"
 #include "result_cache.h"
@@ -58,8 +59,12 @@ class KnowledgeBase {
 
  private:
   Searcher& thread_searcher();
+  // Runs f on this thread's searcher.
   template <class F>
   auto with_searcher(F&& f);
+  // The same once the gate lets it in (a new generation is opened before, outside the gate).
+  template <class F>
+  auto gated(F&& f);
 
   const std::uint64_t instance_;
   const std::filesystem::path dir_;
@@ -67,6 +72,7 @@ class KnowledgeBase {
   std::atomic<std::shared_ptr<const GenerationRef>> live_;
   ResultCache cache_;
   FeedbackBoost feedback_;
+  AdmissionGate gate_;
 
   std::mutex watch_mutex_;
   bool stopping_ = false;

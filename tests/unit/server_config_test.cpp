@@ -42,6 +42,7 @@ TEST_CASE("defaults apply when only the knowledge base is given") {
   CHECK(c.host == "127.0.0.1");
   CHECK(c.port == 8080);
   CHECK(c.threads == 64);
+  CHECK(c.search.concurrency == 0);  // one more than the cores
   CHECK(c.access_log);
   CHECK(c.agent_token == "");
   CHECK(c.editor_token == "");
@@ -58,6 +59,9 @@ TEST_CASE("settings are read from the YAML file given by --config") {
                               "access_log: false\n"
                               "max_per_page: 20\n"
                               "search_common_words_limit: 2000\n"
+                              "search_concurrency: 3\n"
+                              "search_queue: 50\n"
+                              "search_queue_timeout_ms: 500\n"
                               "article_url_template: \"/help/{lang}/{id}\"\n"
                               "agent_token: s3cret\n"
                               "default_languages:\n"
@@ -71,6 +75,9 @@ TEST_CASE("settings are read from the YAML file given by --config") {
   CHECK_FALSE(c.access_log);
   CHECK(c.search.max_per_page == 20);
   CHECK(c.search.common_words_limit == 2000);
+  CHECK(c.search.concurrency == 3);
+  CHECK(c.search.max_waiting == 50);
+  CHECK(c.search.max_wait_ms == 500);
   CHECK(c.search.url_template == "/help/{lang}/{id}");
   CHECK(c.agent_token == "s3cret");
   CHECK(join(c.search.default_languages) == "de-ch,en");
