@@ -149,8 +149,8 @@ struct SearchSettings {
   // A query of common words only (each in at least 10 % of the language's articles) ranks at
   // most this many matching documents, the best of them first; 0: no limit.
   unsigned common_words_limit = 5000;
-  // Searches (search, suggest, answer, article) that run at once, 0: one more than the
-  // cores; the others wait their turn in arrival order (AdmissionGate). A search that finds
+  // Searches (search, suggest, answer, article) that run at once, 0: four per core; the
+  // others wait their turn in arrival order (AdmissionGate). A search that finds
   // `max_waiting` others waiting, or waits longer than `max_wait_ms`, fails "overloaded".
   // Cache hits do not wait.
   unsigned concurrency = 0;
