@@ -3,10 +3,93 @@
 // ends the fields.
 #include "document_data.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace kb {
 namespace {
 
 constexpr const char* kBodyTextBytes = "body_text_bytes";
+
+// The end of the JSON string whose opening quote is at s[i]: the index after its closing
+// quote, or npos.
+std::size_t skip_string(std::string_view s, std::size_t i) {
+  for (++i; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+    } else if (s[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The end of the JSON value starting at s[i] (no leading space: the header is nlohmann's
+// compact dump), or npos. Strings are skipped whole, so brackets inside them do not count.
+std::size_t skip_value(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return std::string_view::npos;
+  if (s[i] == '"') return skip_string(s, i);
+  if (s[i] == '{' || s[i] == '[') {
+    int depth = 0;
+    while (i < s.size()) {
+      const char c = s[i];
+      if (c == '"') {
+        i = skip_string(s, i);
+        if (i == std::string_view::npos) return i;
+        continue;
+      }
+      if (c == '{' || c == '[') ++depth;
+      if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+      ++i;
+    }
+    return std::string_view::npos;
+  }
+  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']') ++i;  // number, true, false, null
+  return i;
+}
+
+// The top-level fields of the object `header` named in `keys` (and body_text_bytes), each
+// value parsed by nlohmann; a discarded value when `header` is not an object as nlohmann
+// dumps one (then the caller parses it whole, and damaged data is judged as always).
+nlohmann::json select_fields(std::string_view header, std::initializer_list<std::string_view> keys) {
+  const nlohmann::json none(nlohmann::json::value_t::discarded);
+  nlohmann::json out = nlohmann::json::object();
+  if (header.size() < 2 || header.front() != '{' || header.back() != '}') return none;
+  std::size_t i = 1;
+  if (header[i] == '}') return i + 1 == header.size() ? out : none;
+  while (true) {
+    if (header[i] != '"') return none;
+    const std::size_t key_end = skip_string(header, i);
+    if (key_end == std::string_view::npos || key_end >= header.size() || header[key_end] != ':') return none;
+    const std::string_view key = header.substr(i + 1, key_end - i - 2);
+    if (key.find('\\') != std::string_view::npos) return none;  // escaped keys: not ours
+    const std::size_t value_begin = key_end + 1;
+    const std::size_t value_end = skip_value(header, value_begin);
+    if (value_end == std::string_view::npos || value_end >= header.size()) return none;
+    if (key == kBodyTextBytes || std::find(keys.begin(), keys.end(), key) != keys.end()) {
+      nlohmann::json value = nlohmann::json::parse(header.substr(value_begin, value_end - value_begin), nullptr, false);
+      if (value.is_discarded()) return none;
+      out[std::string(key)] = std::move(value);
+    }
+    if (header[value_end] == '}') return value_end + 1 == header.size() ? out : none;
+    if (header[value_end] != ',') return none;
+    i = value_end + 1;
+  }
+}
+
+// Splits schema 2's `{fields}\n<bodies>` given the parsed fields; discards damaged data.
+void split_bodies(DocumentData& out, std::string_view bodies) {
+  const auto text_bytes = out.fields.is_object() ? out.fields.find(kBodyTextBytes) : out.fields.end();
+  if (!out.fields.is_object() || text_bytes == out.fields.end() || !text_bytes->is_number_unsigned() ||
+      text_bytes->get<std::size_t>() > bodies.size()) {
+    out.fields = nlohmann::json(nlohmann::json::value_t::discarded);
+    return;
+  }
+  const auto n = text_bytes->get<std::size_t>();
+  out.fields.erase(kBodyTextBytes);
+  out.body_text = bodies.substr(0, n);
+  out.body_markdown = bodies.substr(n);
+}
 
 }  // namespace
 
@@ -43,17 +126,27 @@ DocumentData decode_document_data(std::string_view data) {
     return out;
   }
   out.fields = nlohmann::json::parse(data.substr(0, newline), nullptr, false);
-  const std::string_view bodies = data.substr(newline + 1);
-  const auto text_bytes = out.fields.is_object() ? out.fields.find(kBodyTextBytes) : out.fields.end();
-  if (!out.fields.is_object() || text_bytes == out.fields.end() || !text_bytes->is_number_unsigned() ||
-      text_bytes->get<std::size_t>() > bodies.size()) {
-    out.fields = nlohmann::json(nlohmann::json::value_t::discarded);
+  split_bodies(out, data.substr(newline + 1));
+  return out;
+}
+
+DocumentData decode_document_data(std::string_view data, std::initializer_list<std::string_view> keys) {
+  const auto newline = data.find('\n');
+  if (newline == std::string_view::npos) return decode_document_data(data);  // schema 1
+  DocumentData out;
+  out.fields = select_fields(data.substr(0, newline), keys);
+  if (out.fields.is_discarded()) {
+    // Not the compact object the indexer writes: the whole parse decides, then the fields
+    // asked for are kept.
+    out = decode_document_data(data);
+    if (out.fields.is_object()) {
+      for (auto it = out.fields.begin(); it != out.fields.end();) {
+        it = std::find(keys.begin(), keys.end(), it.key()) == keys.end() ? out.fields.erase(it) : std::next(it);
+      }
+    }
     return out;
   }
-  const auto n = text_bytes->get<std::size_t>();
-  out.fields.erase(kBodyTextBytes);
-  out.body_text = bodies.substr(0, n);
-  out.body_markdown = bodies.substr(n);
+  split_bodies(out, data.substr(newline + 1));
   return out;
 }
 

@@ -3,6 +3,7 @@
 // scanning the bodies through a JSON parser (docs/schema.md, "Document data").
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,9 @@ std::string encode_document_data(const nlohmann::json& fields, std::string_view 
 // JSON-only form of schema 1, whose bodies are fields of the object. Damaged data gives a
 // discarded `fields` (is_discarded()) and empty bodies; it never throws.
 DocumentData decode_document_data(std::string_view data);
+
+// The same with only the fields named in `keys` (those it has): a search hit needs five of
+// the seventeen, and the others' values are skipped without being parsed into JSON values.
+DocumentData decode_document_data(std::string_view data, std::initializer_list<std::string_view> keys);
 
 }  // namespace kb

@@ -453,7 +453,11 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     for (const auto& r : attempt.ranked) stored.push_back(db_.get_document(r.did).get_data());
     std::vector<DocumentData> decoded;
     decoded.reserve(stored.size());
-    for (const auto& s : stored) decoded.push_back(decode_document_data(s));
+    // Only the fields a hit shows (and where its body starts): the stored header also holds
+    // questions, tags, internal notes and more that a result list never reads.
+    for (const auto& s : stored) {
+      decoded.push_back(decode_document_data(s, {"id", "lang", "title", "summary", "body_position"}));
+    }
     const auto in_body = body_matches(attempt, decoded);
     for (std::size_t i = 0; i < attempt.ranked.size(); ++i) {
       const auto& r = attempt.ranked[i];

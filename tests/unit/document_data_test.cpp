@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "document_data.h"
 
@@ -59,4 +60,70 @@ TEST_CASE("damaged data is discarded, never thrown or read past its end") {
     CHECK(d.body_text.empty());
     CHECK(d.body_markdown.empty());
   }
+}
+
+TEST_CASE("decoding only some fields gives those fields exactly as a whole decode does") {
+  const json fields = {
+      {"id", "reset-password"},
+      {"lang", "fr"},
+      {"title", "Réinitialiser \"le\" mot de passe \\ {avec} [crochets], \u00e9t\u00e9\n\ttab"},
+      {"summary", ""},
+      {"questions", {"Où est \"mon\" code ?", "a}b]c{d[", "\\"}},
+      {"tags", json::array()},
+      {"related", {{{"nested", {1, 2, {{"deep", "]}"}}}}}}},
+      {"internal_notes", {"say \\\"no\\\""}},
+      {"audience", nullptr},
+      {"flag", true},
+      {"ratio", -1.5e3},
+      {"body_position", 42},
+  };
+  const std::string stored = kb::encode_document_data(fields, "body text", "*body*");
+  const kb::DocumentData whole = kb::decode_document_data(stored);
+  const kb::DocumentData some = kb::decode_document_data(stored, {"id", "title", "summary", "body_position", "missing"});
+  REQUIRE(some.fields.is_object());
+  CHECK(some.fields.size() == 4);
+  for (const char* key : {"id", "title", "summary", "body_position"}) {
+    CHECK(some.fields.at(key) == whole.fields.at(key));
+  }
+  CHECK_FALSE(some.fields.contains("questions"));
+  CHECK(some.body_text == "body text");
+  CHECK(some.body_markdown == "*body*");
+  // Every field alone, in any position of the object.
+  for (const auto& [key, value] : fields.items()) {
+    const kb::DocumentData one = kb::decode_document_data(stored, {key});
+    REQUIRE(one.fields.is_object());
+    CHECK(one.fields.size() == 1);
+    CHECK(one.fields.at(key) == value);
+  }
+}
+
+TEST_CASE("decoding only some fields rejects damaged data as a whole decode does") {
+  const std::string good = kb::encode_document_data(json{{"id", "x"}, {"title", "T"}}, "abc", "def");
+  const auto newline = good.find('\n');
+  const std::vector<std::string> damaged = {
+      "",
+      "\n",
+      "{\n",
+      "{\"id\":\"x\"}\nabc",                                     // no body length
+      good.substr(0, newline - 1) + "\n" + good.substr(newline + 1),  // header cut short
+      "{\"id\":\"x\",\"body_text_bytes\":99}\nabc",                // length past the end
+      "{\"id\":\"x\" \"title\":\"T\",\"body_text_bytes\":0}\n",     // missing comma
+      "{\"id\":\"x,\"body_text_bytes\":0}\n",                      // unterminated string
+      "{\"id\":[1,2,\"body_text_bytes\":0}\n",                      // unterminated array
+      "[\"id\",\"x\"]\n",
+  };
+  for (const auto& d : damaged) {
+    CAPTURE(d);
+    const kb::DocumentData whole = kb::decode_document_data(d);
+    const kb::DocumentData some = kb::decode_document_data(d, {"id", "title"});
+    CHECK(some.fields.is_discarded() == whole.fields.is_discarded());
+    CHECK(some.fields.is_discarded());
+    CHECK(some.body_text.empty());
+  }
+  // Spaces nlohmann's dump never writes are not this reader's: the whole parse reads them.
+  const kb::DocumentData spaced = kb::decode_document_data("{ \"id\" : \"x\", \"n\": 1, \"body_text_bytes\": 1 }\nab", {"id"});
+  REQUIRE(spaced.fields.is_object());
+  CHECK(spaced.fields == json{{"id", "x"}});
+  CHECK(spaced.body_text == "a");
+  CHECK(spaced.body_markdown == "b");
 }
