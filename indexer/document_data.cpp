@@ -6,70 +6,103 @@
 #include <algorithm>
 #include <iterator>
 
+#include "utf8.h"
+
 namespace kb {
 namespace {
 
 constexpr const char* kBodyTextBytes = "body_text_bytes";
 
-// The end of the JSON string whose opening quote is at s[i]: the index after its closing
-// quote, or npos.
+constexpr std::size_t kNone = std::string_view::npos;
+
+// The validating skippers below accept a subset of JSON: what nlohmann's compact dump of the
+// indexer's fields writes. They return the index after the value starting at s[i], or
+// kNone when the value is invalid *or* outside that subset (whitespace, \u escapes,
+// fractions, exponents, long numbers, deep nesting); the caller then parses the header
+// whole, so every judgement on damaged or unusual data is nlohmann's. The caller has checked
+// the header's UTF-8.
+
+// A string whose opening quote is at s[i].
 std::size_t skip_string(std::string_view s, std::size_t i) {
   for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"') return i + 1;
+    if (c < 0x20) return kNone;  // control characters must be escaped
+    if (c == '\\') {
+      if (i + 1 >= s.size()) return kNone;
+      const char e = s[i + 1];
+      if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') {
+        return kNone;  // \u (surrogate rules are nlohmann's to judge) or invalid
+      }
       ++i;
-    } else if (s[i] == '"') {
-      return i + 1;
     }
   }
-  return std::string_view::npos;
+  return kNone;
 }
 
-// The end of the JSON value starting at s[i] (no leading space: the header is nlohmann's
-// compact dump), or npos. Strings are skipped whole, so brackets inside them do not count.
-std::size_t skip_value(std::string_view s, std::size_t i) {
-  if (i >= s.size()) return std::string_view::npos;
+// An integer of at most 18 digits (-?(0|[1-9][0-9]*)), or true, false, null.
+std::size_t skip_scalar(std::string_view s, std::size_t i) {
+  for (const std::string_view literal : {"true", "false", "null"}) {
+    if (s.substr(i, literal.size()) == literal) return i + literal.size();
+  }
+  std::size_t j = i;
+  if (j < s.size() && s[j] == '-') ++j;
+  const std::size_t digits = j;
+  while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+  const std::size_t n = j - digits;
+  if (n == 0 || n > 18 || (n > 1 && s[digits] == '0')) return kNone;
+  return j;
+}
+
+std::size_t skip_value(std::string_view s, std::size_t i, int depth = 0) {
+  if (i >= s.size() || depth > 32) return kNone;
   if (s[i] == '"') return skip_string(s, i);
-  if (s[i] == '{' || s[i] == '[') {
-    int depth = 0;
-    while (i < s.size()) {
-      const char c = s[i];
-      if (c == '"') {
-        i = skip_string(s, i);
-        if (i == std::string_view::npos) return i;
-        continue;
-      }
-      if (c == '{' || c == '[') ++depth;
-      if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+  if (s[i] != '[' && s[i] != '{') return skip_scalar(s, i);
+  const bool object = s[i] == '{';
+  const char close = object ? '}' : ']';
+  ++i;
+  if (i < s.size() && s[i] == close) return i + 1;
+  while (i < s.size()) {
+    if (object) {
+      if (s[i] != '"') return kNone;
+      i = skip_string(s, i);
+      if (i == kNone || i >= s.size() || s[i] != ':') return kNone;
       ++i;
     }
-    return std::string_view::npos;
+    i = skip_value(s, i, depth + 1);
+    if (i == kNone || i >= s.size()) return kNone;
+    if (s[i] == close) return i + 1;
+    if (s[i] != ',') return kNone;
+    ++i;
   }
-  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']') ++i;  // number, true, false, null
-  return i;
+  return kNone;
 }
 
 // The top-level fields of the object `header` named in `keys` (and body_text_bytes), each
 // value parsed by nlohmann; a discarded value when `header` is not an object as nlohmann
-// dumps one (then the caller parses it whole, and damaged data is judged as always).
+// dumps one (then the caller parses it whole, and damaged data is judged as always). The
+// fields not asked for are validated, not parsed: a damaged one rejects the header as the
+// whole parse does.
 nlohmann::json select_fields(std::string_view header, std::initializer_list<std::string_view> keys) {
   const nlohmann::json none(nlohmann::json::value_t::discarded);
   nlohmann::json out = nlohmann::json::object();
   if (header.size() < 2 || header.front() != '{' || header.back() != '}') return none;
+  if (find_invalid_utf8(header)) return none;
   std::size_t i = 1;
   if (header[i] == '}') return i + 1 == header.size() ? out : none;
   while (true) {
     if (header[i] != '"') return none;
     const std::size_t key_end = skip_string(header, i);
-    if (key_end == std::string_view::npos || key_end >= header.size() || header[key_end] != ':') return none;
+    if (key_end == kNone || key_end >= header.size() || header[key_end] != ':') return none;
     const std::string_view key = header.substr(i + 1, key_end - i - 2);
     if (key.find('\\') != std::string_view::npos) return none;  // escaped keys: not ours
     const std::size_t value_begin = key_end + 1;
     const std::size_t value_end = skip_value(header, value_begin);
-    if (value_end == std::string_view::npos || value_end >= header.size()) return none;
+    if (value_end == kNone || value_end >= header.size()) return none;
     if (key == kBodyTextBytes || std::find(keys.begin(), keys.end(), key) != keys.end()) {
       nlohmann::json value = nlohmann::json::parse(header.substr(value_begin, value_end - value_begin), nullptr, false);
       if (value.is_discarded()) return none;
-      out[std::string(key)] = std::move(value);
+      out[std::string(key)] = std::move(value);  // a repeated key: the last wins, as in nlohmann
     }
     if (header[value_end] == '}') return value_end + 1 == header.size() ? out : none;
     if (header[value_end] != ',') return none;

@@ -17,7 +17,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Waits (bounded) until `n` callers wait at the gate.
+// Waits (bounded) until `n` callers wait at the gate. (The callers are jthreads: a failed
+// REQUIRE unwinds through their destructors, which join them instead of aborting.)
 bool waits_for(const AdmissionGate& gate, std::size_t n) {
   for (int i = 0; i < 2000; ++i) {
     if (gate.waiting() == n) return true;
@@ -41,7 +42,7 @@ TEST_CASE("callers beyond the slots wait, and are let in first come, first serve
   AdmissionGate gate(1, 100, 10s);
   std::mutex m;
   std::vector<int> order;
-  std::vector<std::thread> callers;
+  std::vector<std::jthread> callers;
   {
     const AdmissionGate::Pass first(gate);  // the one slot is taken
     for (int i = 0; i < 5; ++i) {
@@ -65,7 +66,12 @@ TEST_CASE("as many callers as slots run at once") {
   AdmissionGate gate(3, 100, 10s);
   std::atomic<int> inside{0}, most{0};
   std::atomic<bool> release{false};
-  std::vector<std::thread> callers;
+  std::vector<std::jthread> callers;
+  // Destroyed before `callers` (so before their joins), also when a REQUIRE fails.
+  struct Release {
+    std::atomic<bool>& flag;
+    ~Release() { flag = true; }
+  } release_on_exit{release};
   for (int i = 0; i < 6; ++i) {
     callers.emplace_back([&] {
       const AdmissionGate::Pass pass(gate);
@@ -77,7 +83,8 @@ TEST_CASE("as many callers as slots run at once") {
       --inside;
     });
   }
-  REQUIRE(waits_for(gate, 3));  // three inside, three waiting
+  REQUIRE(waits_for(gate, 3));  // three waiting, so three inside or on their way in
+  for (int i = 0; i < 2000 && inside < 3; ++i) std::this_thread::sleep_for(1ms);
   CHECK(inside == 3);
   release = true;
   for (auto& t : callers) t.join();
@@ -86,8 +93,8 @@ TEST_CASE("as many callers as slots run at once") {
 
 TEST_CASE("a full queue answers overloaded at once instead of queueing") {
   AdmissionGate gate(1, 2, 10s);
+  std::vector<std::jthread> waiters;  // declared first: joined after the pass is released
   auto pass = std::make_unique<AdmissionGate::Pass>(gate);
-  std::vector<std::thread> waiters;
   for (int i = 0; i < 2; ++i) waiters.emplace_back([&] { const AdmissionGate::Pass p(gate); });
   REQUIRE(waits_for(gate, 2));
   const auto t0 = std::chrono::steady_clock::now();

@@ -2,6 +2,7 @@
 // data still reads; damaged data is rejected without throwing.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,12 @@ TEST_CASE("decoding only some fields rejects damaged data as a whole decode does
       "{\"id\":\"x,\"body_text_bytes\":0}\n",                      // unterminated string
       "{\"id\":[1,2,\"body_text_bytes\":0}\n",                      // unterminated array
       "[\"id\",\"x\"]\n",
+      // Damaged only in a field not asked for.
+      "{\"id\":\"x\",\"questions\":[1,,2],\"body_text_bytes\":0}\n",
+      "{\"id\":\"x\",\"tags\":,\"body_text_bytes\":0}\n",
+      "{\"id\":\"x\",\"related\":[1},\"body_text_bytes\":0}\n",
+      "{\"id\":\"x\",\"source\":\"\xff\xfe\",\"body_text_bytes\":0}\n",
+      "{\"id\":\"x\",\"n\":01,\"body_text_bytes\":0}\n",
   };
   for (const auto& d : damaged) {
     CAPTURE(d);
@@ -126,4 +133,55 @@ TEST_CASE("decoding only some fields rejects damaged data as a whole decode does
   CHECK(spaced.fields == json{{"id", "x"}});
   CHECK(spaced.body_text == "a");
   CHECK(spaced.body_markdown == "b");
+}
+
+TEST_CASE("decoding some fields agrees with the whole decode on thousands of damaged headers") {
+  // Random edits of a real header: whatever the whole decode makes of each (rejects it, or
+  // reads some fields), decoding only some fields must make the same of those fields.
+  const json fields = {
+      {"id", "wifi-slow"},          {"lang", "de"},
+      {"title", "WLAN \"langsam\"? Tipps \\ Tricks"},
+      {"summary", "Ünïcödé 日本語 text\twith\ncontrols"},
+      {"questions", {"a", "b [c]", "{d}"}}, {"tags", json::array()},
+      {"related", {{{"k", {1, -2, true, false, nullptr}}}}},
+      {"audience", "public"},       {"body_position", 117},
+  };
+  const std::string good = kb::encode_document_data(fields, "text", "*md*");
+  const std::string alphabet = std::string("{}[]\",:\\/-0123456789.eE+ tfnulrsabu\x01\x7f\xc3\xa9\xff\xed\xa0\x80", 38);
+  std::uint32_t seed = 2026;
+  auto next = [&seed](std::uint32_t n) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % n;
+  };
+  int agreed_discarded = 0, agreed_read = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string d = good;
+    const auto header_end = static_cast<std::uint32_t>(d.find('\n'));
+    for (std::uint32_t edits = 1 + next(3); edits > 0; --edits) {
+      const std::uint32_t at = next(header_end);
+      switch (next(3)) {
+        case 0: d[at] = alphabet[next(static_cast<std::uint32_t>(alphabet.size()))]; break;
+        case 1: d.erase(at, 1); break;
+        default: d.insert(d.begin() + at, alphabet[next(static_cast<std::uint32_t>(alphabet.size()))]); break;
+      }
+    }
+    CAPTURE(d);
+    const kb::DocumentData whole = kb::decode_document_data(d);
+    const kb::DocumentData some = kb::decode_document_data(d, {"id", "title", "summary", "body_position"});
+    REQUIRE(some.fields.is_discarded() == whole.fields.is_discarded());
+    if (whole.fields.is_discarded()) {
+      ++agreed_discarded;
+      continue;
+    }
+    ++agreed_read;
+    for (const char* key : {"id", "title", "summary", "body_position"}) {
+      REQUIRE(some.fields.contains(key) == whole.fields.contains(key));
+      if (whole.fields.contains(key)) REQUIRE(some.fields.at(key) == whole.fields.at(key));
+    }
+    CHECK(some.body_text == whole.body_text);
+    CHECK(some.body_markdown == whole.body_markdown);
+  }
+  // Both outcomes occur, so both sides of the comparison were exercised.
+  CHECK(agreed_discarded > 1000);
+  CHECK(agreed_read > 1000);
 }

@@ -54,9 +54,12 @@ end
 
 function request()
   local path = nil
+  local misses = 0
   while path == nil do
     index = index + 1
     path = render(lines[(index % #lines) + 1])
+    misses = misses + 1
+    if misses > #lines then error("no line of " .. os.getenv("KB_BENCH_QUERY_FILE") .. " is a query") end
   end
   return wrk.format("GET", path)
 end
