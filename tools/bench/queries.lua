@@ -47,6 +47,7 @@ function init(args)
     if not first then table.insert(lines, line) end
     first = false
   end
+  if #lines == 0 then error("no query lines in " .. os.getenv("KB_BENCH_QUERY_FILE")) end
   local share = math.floor(#lines / 16)
   index = share * id + math.floor(share * (tonumber(os.getenv("KB_BENCH_OFFSET") or "0") or 0))
   errors_non2xx = 0
