@@ -679,12 +679,15 @@ double Searcher::confidence(const std::string& query, const SearchHit& top) {
     return p == db_.postlist_end(q) ? 0 : *p;
   }();
   if (did == 0) return 0;
-  std::set<std::string> doc_terms;
+  // Whether the article has `term`: one posting-list lookup per query term, rather than
+  // reading (and inflating) the article's whole term list.
+  auto has = [&](const std::string& term) {
+    Xapian::PostingIterator p = db_.postlist_begin(term);
+    if (p == db_.postlist_end(term)) return false;
+    p.skip_to(did);
+    return p != db_.postlist_end(term) && *p == did;
+  };
   const std::string z(schema::kStemmed);
-  for (auto t = db_.termlist_begin(did); t != db_.termlist_end(did); ++t) {
-    const std::string term = *t;
-    if (term.compare(0, z.size(), z) == 0) doc_terms.insert(term);
-  }
   const double docs = std::max<double>(1, db_.get_doccount());
   double total = 0, present = 0, strong = 0;
   std::set<std::string> seen;
@@ -694,9 +697,8 @@ double Searcher::confidence(const std::string& query, const SearchHit& top) {
     if (!seen.insert(stem).second) continue;
     const double idf = std::log(1.0 + docs / (1.0 + db_.get_termfreq(z + stem)));
     total += idf;
-    if (doc_terms.count(z + stem)) present += idf;
-    if (doc_terms.count(z + std::string(schema::kTitle) + stem) ||
-        doc_terms.count(z + std::string(schema::kQuestions) + stem)) {
+    if (has(z + stem)) present += idf;
+    if (has(z + std::string(schema::kTitle) + stem) || has(z + std::string(schema::kQuestions) + stem)) {
       strong += idf;
     }
   }
