@@ -191,7 +191,6 @@ class EventRoutes {
   void accept(httplib::Response& res, Event e) {
     auto& store = require(store_);
     if (!store.record(std::move(e))) {
-      res.set_header("Retry-After", "1");
       write_error(res, "overloaded", "too many events are waiting to be written; retry in a second");
       return;
     }

@@ -251,7 +251,6 @@ struct HttpServer::Impl {
       // timeout later. /health stays answered for load balancers.
       if (waiting_connections.load(std::memory_order_relaxed) > config.max_queued_connections &&
           req.path != "/health") {
-        res.set_header("Retry-After", "1");
         res.set_header("Connection", "close");
         write_error(res, "overloaded", "the server is overloaded; retry in a second");
         return httplib::Server::HandlerResponse::Handled;

@@ -61,6 +61,7 @@ void write_json(httplib::Response& res, int status, const json& body) {
 
 void write_error(httplib::Response& res, const std::string& code, const std::string& message,
                  int status) {
+  if (code == "overloaded" && !res.has_header("Retry-After")) res.set_header("Retry-After", "1");
   json error = {{"code", code}, {"message", message}};
   if (res.has_header("X-Request-Id")) error["request_id"] = res.get_header_value("X-Request-Id");
   write_json(res, status ? status : status_for(code), {{"error", std::move(error)}});
@@ -224,8 +225,6 @@ httplib::Server::Handler guarded(RouteHandler handler) {
     try {
       handler(req, res);
     } catch (const kb::Error& e) {
-      // Searches shed by the admission gate (AdmissionGate) may be retried shortly.
-      if (e.code() == "overloaded") res.set_header("Retry-After", "1");
       write_error(res, e.code(), e.what());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "kb-server: internal error on %s %s: %s\n", req.method.c_str(),

@@ -22,7 +22,8 @@ std::string code_for_status(int status);
 // Writes `body` as JSON; invalid UTF-8 in strings is replaced, never thrown on.
 void write_json(httplib::Response& res, int status, const nlohmann::json& body);
 // {"error":{"code":..., "message":..., "request_id":...}} with the table's status (or `status`
-// if non-zero); request_id when the response carries an X-Request-Id.
+// if non-zero); request_id when the response carries an X-Request-Id. Every "overloaded"
+// error (shed connections, searches, events) says Retry-After: 1.
 void write_error(httplib::Response& res, const std::string& code, const std::string& message,
                  int status = 0);
 

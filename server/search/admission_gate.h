@@ -10,11 +10,11 @@
 namespace kb::search {
 
 // Lets at most `slots` callers in at once; the others wait, first come first served.
-// Like a search thread pool sized to the cores with a queue in front (Elasticsearch's
-// `search` pool): with more searches in flight than cores, the operating system shares
-// the cores among all of them and every search takes as long as all of them together; a
-// queue runs each at full speed, so the slow ones stop taking the fast ones down with them
-// and the latency percentiles tighten.
+// Like a search thread pool with a queue in front (Elasticsearch's `search` pool): with many
+// more searches in flight than cores, the operating system shares the cores among all of
+// them and every search takes as long as all of them together; fewer at once run faster,
+// so the slow ones take fewer fast ones down with them and the latency percentiles tighten
+// (docs/performance.md has the measured trade-off against throughput).
 // A caller that finds `max_waiting` others waiting, or waits longer than `max_wait`, gets
 // kb::RuntimeError "overloaded" (HTTP 503) instead of a late answer. slots == 0: no gate.
 // Thread-safe.
@@ -36,7 +36,6 @@ class AdmissionGate {
     AdmissionGate& gate_;
   };
 
-  unsigned slots() const { return slots_; }
   // Callers waiting now (for tests and status).
   std::size_t waiting() const;
 
