@@ -165,11 +165,14 @@ int build(const Args& args, const kb::plugins::ImporterRegistry& registry) {
     for (const auto& [lang, n] : result.per_language) std::printf(" %s=%zu", lang.c_str(), n);
     std::printf("\n");
     if (built.incremental) {
-      std::printf("incremental: %zu of %zu files parsed, %zu documents written; %.0f ms (read %.0f, import %.0f, write %.0f); from %s (%s)\n",
-                  built.files_imported, built.files, built.documents_written, built.timings.total_ms,
-                  built.timings.read_ms, built.timings.import_ms, built.timings.write_ms,
+      std::printf("incremental: %zu of %zu files parsed, %zu documents written; from %s (%s)\n",
+                  built.files_imported, built.files, built.documents_written,
                   built.base_generation.c_str(), built.recycled ? "recycled" : "copied");
     }
+    std::printf("time: %.0f ms (read %.0f, import %.0f, analyse and write %.0f, merge %.0f, spelling %.0f, "
+                "sync %.0f)\n",
+                built.timings.total_ms, built.timings.read_ms, built.timings.import_ms, result.write_ms,
+                result.merge_ms, result.spelling_ms, result.sync_ms);
   }
   return kExitOk;
 }

@@ -145,6 +145,14 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
   const fs::path build_dir = kb_dir_ / (".build-" + result.generation);
   const fs::path final_dir = kb_dir_ / result.generation;
 
+  using Clock = std::chrono::steady_clock;
+  auto t = Clock::now();
+  auto lap = [&t]() {
+    const auto now = Clock::now();
+    const double ms = std::chrono::duration<double, std::milli>(now - t).count();
+    t = now;
+    return ms;
+  };
   try {
     // Word counts to add to (or, for replaced documents, take from) the spelling dictionaries.
     // (A hash map: a build counts every word of every article here; std::map's string
@@ -312,12 +320,14 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
           for (const auto& [word, n] : counts) merged[word] += n;
         }
       }
+      result.write_ms = lap();
       // Merge: the compaction of all shards replaces the empty database opened at the start.
       Xapian::Database all;
       for (const auto& dir : shard_dirs) all.add_database(Xapian::Database(dir.string()));
       compact_into(std::move(all), build_dir);
       for (const auto& dir : shard_dirs) fs::remove_all(dir, ec);
       db_holder = std::make_unique<Xapian::WritableDatabase>(build_dir.string(), Xapian::DB_OPEN);
+      result.merge_ms = lap();
     } else if (!articles.empty()) {
       pending = std::async(std::launch::async, analyse, std::size_t{0});
     }
@@ -362,7 +372,9 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     out_db.commit();
     out_db.close();
     db_holder.reset();
+    result.write_ms += lap();
     if (fresh && options.compact && shards == 1) compact_into(Xapian::Database(build_dir.string()), build_dir);
+    result.merge_ms += lap();
     // One spelling dictionary per language, beside the main database: "did you mean" never
     // proposes a word of another language.
     for (const auto& [lang, words] : spelling_by_lang) {
@@ -381,6 +393,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       out.close();
       if (!out) throw IoError("cannot write " + (build_dir / name).string());
     }
+    result.spelling_ms = lap();
   } catch (const Xapian::Error& e) {
     fs::remove_all(build_dir, ec);
     throw IoError("cannot write generation " + result.generation + " in " + kb_dir_.string() +
@@ -400,6 +413,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     rethrow_io("cannot publish " + final_dir.string(), ec);
   }
   fsync_path(kb_dir_, true);
+  result.sync_ms = lap();
 
   // Switch the live pointer: write a new stub beside the old one, then rename over it.
   const fs::path stub = live_stub_path(kb_dir_);

@@ -41,6 +41,9 @@ struct PublishResult {
   std::size_t documents = 0;                    // article-language records published
   std::size_t drafts_skipped = 0;
   std::map<std::string, std::size_t> per_language;
+  // Where the time went (kb-index build prints them): analysis and the writers, the merge of
+  // shards or compaction, the spelling dictionaries, syncing the files before publication.
+  double write_ms = 0, merge_ms = 0, spelling_ms = 0, sync_ms = 0;
 };
 
 // The one writer of a knowledge base folder. publish() builds a complete new generation

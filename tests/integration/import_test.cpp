@@ -61,6 +61,19 @@ std::string incremental_line(const std::string& out) {
   return std::regex_search(out, m, line) ? m[1].str() + "/" + m[2].str() + "/" + m[3].str() : "";
 }
 
+// The phases of "time: T ms (read R, import I, analyse and write W, merge M, spelling S, sync Y)",
+// checked to be there and to add up to no more than the total; empty when the line is missing.
+std::vector<double> time_line(const std::string& out) {
+  std::smatch m;
+  static const std::regex line(
+      "time: ([0-9]+) ms \\(read ([0-9]+), import ([0-9]+), analyse and write ([0-9]+), merge ([0-9]+), "
+      "spelling ([0-9]+), sync ([0-9]+)\\)");
+  if (!std::regex_search(out, m, line)) return {};
+  std::vector<double> v;
+  for (std::size_t i = 1; i < m.size(); ++i) v.push_back(std::stod(m[i].str()));
+  return v;
+}
+
 }  // namespace
 
 TEST_CASE("the Debian FAQ, one folder per language, imports with its translations linked") {
@@ -196,8 +209,17 @@ TEST_CASE("incremental builds recycle a retired generation, catch up on its chan
     text.replace(text.find(from), from.size(), to);
     dir.write("content/" + path, text);
   };
-  build();                                        // gen-000001, full
-  CHECK(build().find("(copied)") != std::string::npos);  // gen-000002: no retired generation yet
+  // Every build says where its time went; the phases (each rounded) add up to the total at most.
+  const auto phases_add_up = [](const std::string& out) {
+    const auto t = time_line(out);
+    INFO(out);
+    REQUIRE(t.size() == 7);
+    CHECK(t[1] + t[2] + t[3] + t[4] + t[5] + t[6] <= t[0] + 6);
+  };
+  phases_add_up(build());                         // gen-000001, full
+  const std::string second = build();
+  CHECK(second.find("(copied)") != std::string::npos);  // gen-000002: no retired generation yet
+  phases_add_up(second);
   edit("help-center/de/billing.html", "Lastschrift", "Zebrakarte");
   const std::string third = build();              // gen-000003 from gen-000001, recycled
   CHECK(third.find("from gen-000001 (recycled)") != std::string::npos);
