@@ -132,6 +132,8 @@ zipf="$queries/zipf.tsv"
 echo "== HTTP: $conns connections, ${duration}s per run" >&2
 read -r h_rps h_p50 h_p99 h_err h_n < <(run_wrk kb-health "$kb_port" "/health" "$unique")
 read -r k_rps k_p50 k_p99 k_err k_n < <(run_wrk kb-unique "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&prefix={prefix}&facets=false" "$unique")
+# What a bot asks on every turn: one answer, rendered for Bot Framework (no cache either).
+read -r a_rps a_p50 a_p99 a_err a_n < <(run_wrk kb-answer "$kb_port" "/v1/answer?q={q}&lang={lang}&channel=botframework" "$unique")
 read -r f_rps f_p50 f_p99 f_err f_n < <(run_wrk fts5-and "$fts_port" "/search?q={q}&lang={lang}&mode=and" "$unique")
 read -r fo_rps fo_p50 fo_p99 fo_err fo_n < <(run_wrk fts5-or "$fts_port" "/search?q={q}&lang={lang}&mode=or" "$unique")
 # FTS5's slowest queries run on for a second or more after wrk stops: stop it so that it
@@ -164,11 +166,12 @@ records: $records   connections: $conns   duration: ${duration}s per run   cores
 |---|---|---|---|---|---|
 | kb-server /health (ceiling) | $h_rps | $h_p50 | $h_p99 | $h_err | $h_n |
 | kb-server unique queries | $k_rps | $k_p50 | $k_p99 | $k_err | $k_n |
+| kb-server /v1/answer, unique (bot) | $a_rps | $a_p50 | $a_p99 | $a_err | $a_n |
 | kb-server Zipf mix (cache) | $z_rps | $z_p50 | $z_p99 | $z_err | $z_n |
 | SQLite FTS5 AND | $f_rps | $f_p50 | $f_p99 | $f_err | $f_n |
 | SQLite FTS5 OR | $fo_rps | $fo_p50 | $fo_p99 | $fo_err | $fo_n |
 | Groonga | $g_rps | $g_p50 | $g_p99 | $g_err | $g_n |
 
 ratios: kb unique / faster peer = $(ratio "$k_rps" "$faster_peer");  kb unique / health ceiling = $(ratio "$k_rps" "$h_rps");
-        kb index speed / Groonga load = $(ratio "$gr_s" "$kb_s");  kb-server RSS: $((rss_before / 1024)) MB at start, $([[ -n "$rss_after" ]] && echo "$((rss_after / 1024)) MB" || echo "- (it had exited)") after the unique run
+        kb index speed / Groonga load = $(ratio "$gr_s" "$kb_s");  kb-server RSS: $((rss_before / 1024)) MB at start, $([[ -n "$rss_after" ]] && echo "$((rss_after / 1024)) MB" || echo "- (it had exited)") after its unique and answer runs
 TABLE
