@@ -294,23 +294,36 @@ Xapian::Query Searcher::text_query(const SearchRequest& request, const std::stri
   return built.query;
 }
 
-Xapian::Query Searcher::filters(const SearchRequest& request) {
+bool Searcher::filters_nothing(const std::string& term) const {
+  const Xapian::doccount n = db_.get_doccount();
+  return n > 0 && db_.get_termfreq(term) == n;
+}
+
+Xapian::Query Searcher::restricted(const Xapian::Query& query, const Xapian::Query& filter) {
+  return filter.empty() ? query : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+}
+
+Xapian::Query Searcher::filters(const SearchRequest& request, const std::string& lang) {
+  // A filter term that every document has filters nothing, yet the match would check it for
+  // every candidate, decoding its posting list all along (in a base whose articles all show
+  // on every channel, the channel's list holds every document): such terms are left out,
+  // and an exclusion of a term no document has too. The results are the same.
   std::vector<Xapian::Query> must;
-  must.emplace_back(schema::term(schema::kChannel, request.channel));
+  auto require = [&](std::string term) {
+    if (!filters_nothing(term)) must.emplace_back(std::move(term));
+  };
+  require(schema::term(schema::kChannel, request.channel));
   Analyzer& folder = analyzer(settings_.default_languages.empty() ? "en"
                                                                   : settings_.default_languages[0]);
-  if (!request.category.empty()) {
-    must.emplace_back(schema::term(schema::kCategory, folder.fold(request.category)));
-  }
-  if (!request.tag.empty()) must.emplace_back(schema::term(schema::kTag, folder.fold(request.tag)));
-  if (!request.product.empty()) {
-    must.emplace_back(schema::term(schema::kProduct, folder.fold(request.product)));
-  }
-  Xapian::Query f(Xapian::Query::OP_AND, must.begin(), must.end());
-  if (!request.include_internal) {
-    f = Xapian::Query(Xapian::Query::OP_AND_NOT, f,
-                      Xapian::Query(schema::term(schema::kAudience, "internal")));
-  }
+  if (!request.category.empty()) require(schema::term(schema::kCategory, folder.fold(request.category)));
+  if (!request.tag.empty()) require(schema::term(schema::kTag, folder.fold(request.tag)));
+  if (!request.product.empty()) require(schema::term(schema::kProduct, folder.fold(request.product)));
+  if (!lang.empty()) require(schema::term(schema::kLang, lang));
+  const std::string internal = schema::term(schema::kAudience, "internal");
+  const bool exclude = !request.include_internal && db_.get_termfreq(internal) > 0;
+  if (must.empty() && !exclude) return Xapian::Query();
+  Xapian::Query f = must.empty() ? Xapian::Query::MatchAll : Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
+  if (exclude) f = Xapian::Query(Xapian::Query::OP_AND_NOT, f, Xapian::Query(internal));
   return f;
 }
 
@@ -438,7 +451,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
   SearchResponse response;
   response.index_version = generation_;
   response.requested_lang = request.lang;
-  const Xapian::Query filter = filters(request);
+  const Xapian::Query filter = filters(request, "");
   const bool browse = request.query.find_first_not_of(" \t\r\n") == std::string::npos;
 
   auto finish = [&](Attempt& attempt, const std::string& lang) {
@@ -502,7 +515,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       // Corrections from one language's dictionary may not be words of another: report none.
       attempt.corrected.clear();
       Xapian::Query q(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
-      run(Xapian::Query(Xapian::Query::OP_FILTER, q, filter), true, first, request.per_page,
+      run(restricted(q, filter), true, first, request.per_page,
           request.facets, attempt);
       finish(attempt, "");
       response.all_languages = true;
@@ -515,9 +528,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       Attempt attempt;
       Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt, true);
       if (q.empty()) break;  // nothing searchable in the query (only punctuation)
-      q = Xapian::Query(Xapian::Query::OP_FILTER, q,
-                        Xapian::Query(Xapian::Query::OP_AND, filter,
-                                      Xapian::Query(schema::term(schema::kLang, l))));
+      q = restricted(q, filters(request, l));
       // One language: the unique (item, language) term makes collapsing needless.
       run(q, false, first, request.per_page, request.facets, attempt);
       if (attempt.estimated == 0) continue;
@@ -786,7 +797,7 @@ SuggestResponse Searcher::suggest(const SuggestRequest& request) {
     visibility.channel = request.channel;
     visibility.include_internal = request.include_internal;
     Xapian::Query q(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
-    q = Xapian::Query(Xapian::Query::OP_FILTER, q, filters(visibility));
+    q = restricted(q, filters(visibility, ""));
     enquire_.set_query(bounded(q, static_cast<Xapian::doccount>(request.limit)));
     enquire_.set_collapse_key(schema::kSlotItem);
     enquire_.clear_matchspies();

@@ -81,7 +81,13 @@ class Searcher {
   // `one_language`: the attempt searches `lang` only (its candidates are all of `lang`).
   Xapian::Query text_query(const SearchRequest& request, const std::string& lang, Attempt& attempt,
                            bool one_language);
-  Xapian::Query filters(const SearchRequest& request);
+  // The request's channel, category, tag and product filters, and `lang`'s when not empty,
+  // without the terms that filter nothing; an empty query when nothing is left to filter.
+  Xapian::Query filters(const SearchRequest& request, const std::string& lang);
+  // True when every document has `term`.
+  bool filters_nothing(const std::string& term) const;
+  // `query` filtered by `filter`, or `query` itself when the filter is empty.
+  static Xapian::Query restricted(const Xapian::Query& query, const Xapian::Query& filter);
   // Per hit (`hits`: their decoded data, in the order of attempt.ranked), where the index
   // has the attempt's stems in its body, for make_body_snippet; none for data stored
   // without a body_position.

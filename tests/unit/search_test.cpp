@@ -262,3 +262,41 @@ TEST_CASE("two-phase ranking: title words and words side by side win, and pages 
   for (const auto& h : all.hits) whole.push_back(h.id);
   CHECK(paged == whole);
 }
+
+TEST_CASE("filters every article passes are left out, and filtering still holds when one does not") {
+  // A base where every article shows on every channel, in one language, none internal: the
+  // channel, language and audience filters filter nothing and the search leaves them out.
+  // The next generation restricts one article: the same searches must hide it again.
+  kb::test::TempDir content;
+  auto article = [&](const std::string& id, const std::string& extra) {
+    content.write("en/" + id + ".md", "---\nid: " + id + "\nlang: en\ntitle: Modem lights " + id +
+                                          "\nsummary: About the modem.\ncategory: " +
+                                          (id == "c" ? "billing" : "internet") + "\n" + extra +
+                                          "---\nThe modem lights tell you what it does.\n");
+  };
+  article("a", "");
+  article("b", "");
+  article("c", "");
+  Fixture f;
+  f.publish(content.path());
+  REQUIRE(f.kb->refresh());
+  CHECK(ids(f.search("modem lights", "en", "sms")) == std::set<std::string>{"a", "b", "c"});
+  CHECK(ids(f.search("modem lights", "", "web")) == std::set<std::string>{"a", "b", "c"});
+  kb::search::SearchRequest r;
+  r.query = "modem";
+  r.lang = "en";
+  r.channel = "voice";
+  r.category = "internet";
+  CHECK(ids(f.kb->search(r)) == std::set<std::string>{"a", "b"});
+
+  article("b", "channels: [web]\n");
+  article("c", "audience: internal\nchannels: [agent]\n");
+  f.publish(content.path());
+  REQUIRE(f.kb->refresh());
+  CHECK(ids(f.search("modem lights", "en", "sms")) == std::set<std::string>{"a"});
+  CHECK(ids(f.search("modem lights", "en", "web")) == std::set<std::string>{"a", "b"});
+  CHECK(ids(f.search("modem lights", "", "web")) == std::set<std::string>{"a", "b"});
+  // Agents see every article, internal ones too.
+  CHECK(ids(f.search("modem lights", "en", "agent")) == std::set<std::string>{"a", "b", "c"});
+  CHECK(ids(f.kb->search(r)) == std::set<std::string>{"a"});
+}
