@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -223,6 +224,16 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     std::vector<std::map<std::string, std::unique_ptr<Analyzer>>> worker_analyzers(workers);
     constexpr std::size_t kBatch = 256;
     const bool fresh = options.base_generation.empty();
+    // A complete build writes the articles grouped by language (within each shard, so the
+    // compacted generation holds each language in one run per shard): a search filters on
+    // one language as runs of document ids and skips the others' posting-list chunks
+    // (DocRangesSource in searcher.cpp). Incremental builds add at the end, in content order.
+    std::vector<std::size_t> order(articles.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    if (fresh) {
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t x, std::size_t y) { return articles[x].lang < articles[y].lang; });
+    }
     struct Batch {
       std::size_t start = 0, end = 0;
       std::vector<std::optional<Xapian::Document>> docs;
@@ -242,7 +253,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       auto work = [&](unsigned w) {
         try {
           for (std::size_t i = next++; i < batch.end; i = next++) {
-            const Article& article = articles[i];
+            const Article& article = articles[order[i]];
             if (article.status == Status::Draft) continue;
             batch.docs[i - start] =
                 build_document(article, analyzer_in(worker_analyzers[w], article.lang), &batch.words[i - start]);
@@ -283,7 +294,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
           for (std::size_t start = j * kBatch; start < articles.size(); start += shards * kBatch) {
             const std::size_t end = std::min(articles.size(), start + kBatch);
             for (std::size_t i = start; i < end; ++i) {
-              const Article& article = articles[i];
+              const Article& article = articles[order[i]];
               if (article.status == Status::Draft) {
                 ++shard_drafts[j];
               } else {
@@ -337,7 +348,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       if (batch.end < articles.size()) pending = std::async(std::launch::async, analyse, batch.end);
       for (std::size_t i = batch.start; i < batch.end; ++i) {
         ++done;
-        const Article& article = articles[i];
+        const Article& article = articles[order[i]];
         if (article.status == Status::Draft) {
           ++result.drafts_skipped;
         } else {

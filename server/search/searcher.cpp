@@ -114,6 +114,53 @@ class FacetSpy : public Xapian::MatchSpy {
   std::map<std::string, std::map<std::string, std::uint64_t>> counts_;
 };
 
+// The documents of a language, as the runs of consecutive document ids it has: a filter
+// that never leads the match and, when a candidate is of another language, moves the match
+// on to the language's next run at once. Xapian leads an AND with the sub-query of the
+// fewest estimated documents and checks the others for each candidate, decoding their
+// posting lists up to it. A language on a fifth of the base looked smaller than an OR with
+// a common word in it, so it led, and the whole query was checked for each of its articles;
+// as a plain filter it would be decoded between candidates. Complete builds write each
+// language's articles together (kb_writer.cpp), so a language is a few runs and the query's
+// posting lists skip the other languages' chunks (docs/performance.md).
+class DocRangesSource : public Xapian::PostingSource {
+ public:
+  using Ranges = std::vector<std::pair<Xapian::docid, Xapian::docid>>;  // [first, last], sorted
+  explicit DocRangesSource(std::shared_ptr<const Ranges> ranges) : ranges_(std::move(ranges)) {}
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  // One less than the base: checked before a DeadlineSource (whose candidate count then
+  // counts only this language's candidates, as with a plain filter).
+  Xapian::doccount get_termfreq_est() const override { return doccount_ > 0 ? doccount_ - 1 : 0; }
+  Xapian::doccount get_termfreq_max() const override { return doccount_; }
+  void init(const Xapian::Database& db) override {
+    doccount_ = db.get_doccount();
+    run_ = 0;
+    current_ = 0;
+  }
+  void next(double) override { skip_to(current_ + 1, 0); }
+  void skip_to(Xapian::docid did, double) override {
+    if (did <= current_) return;
+    const Ranges& r = *ranges_;
+    // Runs only move forward: look from the current one on.
+    if (run_ < r.size() && did > r[run_].second) {
+      run_ = static_cast<std::size_t>(
+          std::lower_bound(r.begin() + static_cast<std::ptrdiff_t>(run_), r.end(), did,
+                           [](const std::pair<Xapian::docid, Xapian::docid>& x, Xapian::docid d) { return x.second < d; }) -
+          r.begin());
+    }
+    current_ = run_ < r.size() ? std::max(did, r[run_].first) : did;
+  }
+  bool at_end() const override { return run_ >= ranges_->size(); }
+  Xapian::docid get_docid() const override { return current_; }
+  std::string get_description() const override { return "DocRangesSource"; }
+
+ private:
+  std::shared_ptr<const Ranges> ranges_;
+  Xapian::doccount doccount_ = 0;
+  std::size_t run_ = 0;
+  Xapian::docid current_ = 0;
+};
+
 // The documents of a fixed, sorted list of ids, weightless: restricts a query to a few
 // known candidates so that positional checks run on those alone.
 class DocidSource : public Xapian::PostingSource {
@@ -294,6 +341,31 @@ Xapian::Query Searcher::text_query(const SearchRequest& request, const std::stri
   return built.query;
 }
 
+std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>> Searcher::language_runs(
+    const std::string& lang) {
+  auto [it, inserted] = language_runs_.try_emplace(lang);
+  if (!inserted) return it->second;
+  // Worth it for a language on a tenth of the base or more (a smaller one leads the match
+  // well as a plain filter) that is in few runs; none when every document is of it.
+  const std::string term = schema::term(schema::kLang, lang);
+  const Xapian::doccount n = db_.get_doccount();
+  const Xapian::doccount tf = db_.get_termfreq(term);
+  if (tf == 0 || tf == n || tf < n / 10) return nullptr;
+  constexpr std::size_t kMaxRuns = 256;
+  auto runs = std::make_shared<std::vector<std::pair<Xapian::docid, Xapian::docid>>>();
+  for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
+    const Xapian::docid did = *p;
+    if (!runs->empty() && runs->back().second + 1 == did) {
+      runs->back().second = did;
+    } else {
+      if (runs->size() == kMaxRuns) return nullptr;
+      runs->emplace_back(did, did);
+    }
+  }
+  it->second = std::move(runs);
+  return it->second;
+}
+
 bool Searcher::filters_nothing(const std::string& term) const {
   const Xapian::doccount n = db_.get_doccount();
   return n > 0 && db_.get_termfreq(term) == n;
@@ -318,7 +390,14 @@ Xapian::Query Searcher::filters(const SearchRequest& request, const std::string&
   if (!request.category.empty()) require(schema::term(schema::kCategory, folder.fold(request.category)));
   if (!request.tag.empty()) require(schema::term(schema::kTag, folder.fold(request.tag)));
   if (!request.product.empty()) require(schema::term(schema::kProduct, folder.fold(request.product)));
-  if (!lang.empty()) require(schema::term(schema::kLang, lang));
+  if (!lang.empty()) {
+    const std::string term = schema::term(schema::kLang, lang);
+    if (auto ranges = language_runs(lang)) {
+      must.emplace_back((new DocRangesSource(std::move(ranges)))->release());
+    } else {
+      require(term);
+    }
+  }
   const std::string internal = schema::term(schema::kAudience, "internal");
   const bool exclude = !request.include_internal && db_.get_termfreq(internal) > 0;
   if (must.empty() && !exclude) return Xapian::Query();
@@ -362,6 +441,24 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
   enquire_.clear_matchspies();
   if (facets) a.facets = spy.counts();
   a.estimated = mset.get_matches_estimated();
+  const Xapian::doccount lower = mset.get_matches_lower_bound(), upper = mset.get_matches_upper_bound();
+  if (a.filtered > 0 && lower != upper) {
+    // Xapian estimated the language filter at the whole base: scale back by its share, as a
+    // plain filter term would have been estimated, within the bounds the match knows.
+    // Rounded to few significant digits, as Xapian rounds its own estimates.
+    const double scaled = a.estimated * a.filter_share;
+    const Xapian::doccount cap = std::max(lower, std::min(upper, a.filtered));
+    auto estimate = std::clamp(static_cast<Xapian::doccount>(std::llround(scaled)), lower, cap);
+    for (int digits = 1; digits <= 3; ++digits) {
+      const double unit = std::pow(10.0, std::max(0.0, std::floor(std::log10(std::max(scaled, 1.0))) - digits + 1));
+      const auto rounded = static_cast<Xapian::doccount>(std::llround(scaled / unit) * unit);
+      if (rounded >= lower && rounded <= cap && std::abs(rounded - scaled) <= 0.1 * scaled) {
+        estimate = rounded;
+        break;
+      }
+    }
+    a.estimated = estimate;
+  }
   std::vector<Ranked> ranked;
   ranked.reserve(mset.size());
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -529,6 +626,11 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt, true);
       if (q.empty()) break;  // nothing searchable in the query (only punctuation)
       q = restricted(q, filters(request, l));
+      if (language_runs(l)) {
+        const Xapian::doccount n = db_.get_doccount();
+        attempt.filtered = db_.get_termfreq(schema::term(schema::kLang, l));
+        attempt.filter_share = n > 1 ? static_cast<double>(attempt.filtered) / (n - 1) : 1.0;
+      }
       // One language: the unique (item, language) term makes collapsing needless.
       run(q, false, first, request.per_page, request.facets, attempt);
       if (attempt.estimated == 0) continue;

@@ -73,6 +73,10 @@ class Searcher {
     std::vector<std::string> prefixes;  // unfinished words, for snippets
     std::string corrected;              // the query with typos corrected
     std::map<std::string, std::map<std::string, std::uint64_t>> facets;
+    // The language filter's share of the base, when it is a DocRangesSource (which Xapian
+    // estimates at the whole base): the estimate is scaled back by it, at most `filtered`.
+    double filter_share = 1.0;
+    Xapian::doccount filtered = 0;
   };
   Analyzer& analyzer(const std::string& lang);
   const Lexicon& lexicon(const std::string& lang);
@@ -84,6 +88,9 @@ class Searcher {
   // The request's channel, category, tag and product filters, and `lang`'s when not empty,
   // without the terms that filter nothing; an empty query when nothing is left to filter.
   Xapian::Query filters(const SearchRequest& request, const std::string& lang);
+  // `lang`'s documents as runs of consecutive ids, when it has at least a tenth of the base
+  // in at most 256 runs (computed once per generation and thread); else null.
+  std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>> language_runs(const std::string& lang);
   // True when every document has `term`.
   bool filters_nothing(const std::string& term) const;
   // `query` filtered by `filter`, or `query` itself when the filter is empty.
@@ -119,6 +126,7 @@ class Searcher {
   std::map<std::string, Lexicon> lexicons_;
   std::map<std::string, std::unique_ptr<Xapian::Database>> spelling_;
   std::map<std::string, std::unique_ptr<QueryBuilder>> builders_;  // after analyzers_
+  std::map<std::string, std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>>> language_runs_;
   const FeedbackBoost* feedback_ = nullptr;
 };
 

@@ -300,3 +300,46 @@ TEST_CASE("filters every article passes are left out, and filtering still holds 
   CHECK(ids(f.search("modem lights", "en", "agent")) == std::set<std::string>{"a", "b", "c"});
   CHECK(ids(f.kb->search(r)) == std::set<std::string>{"a"});
 }
+
+TEST_CASE("a language's filter is exact however its articles lie among the others") {
+  // English and German published in turns, one pair per incremental generation (which adds
+  // documents at the end, in content order): each language is some thirty runs of document
+  // ids. Then a complete build of the same articles, which groups each language. Either way
+  // a search in one language returns exactly that language's articles, and all of them.
+  Fixture f;
+  const kb::plugins::ImporterRegistry registry;
+  kb::test::TempDir all;
+  std::string live;
+  for (int i = 0; i < 30; ++i) {
+    kb::test::TempDir pair;
+    for (const std::string lang : {"en", "de"}) {
+      const std::string id = "item-" + std::to_string(i);
+      const std::string text = "---\nid: " + id + "\nlang: " + lang + "\ntitle: Router " + id +
+                               "\nsummary: Router.\ncategory: internet\n---\nRouter " + lang + " text.\n";
+      pair.write(lang + "/" + id + ".md", text);
+      all.write(lang + "/" + id + ".md", text);
+    }
+    const auto set = kb::load_content(pair.path(), registry.importers());
+    REQUIRE(set.ok());
+    kb::PublishOptions options;
+    if (i > 0) options.base_generation = live;
+    live = kb::KnowledgeBaseWriter(f.dir.path()).publish(set.articles, options).generation;
+  }
+  auto check_language = [&](const std::string& lang) {
+    kb::search::SearchRequest r;
+    r.query = "router";
+    r.lang = lang;
+    r.per_page = 50;
+    const auto found = f.kb->search(r);
+    CHECK(found.hits.size() == 30);
+    CHECK(found.total == 30);
+    for (const auto& h : found.hits) CHECK(h.lang == lang);
+  };
+  REQUIRE(f.kb->refresh());
+  check_language("en");
+  check_language("de");
+  f.publish(all.path());  // complete
+  REQUIRE(f.kb->refresh());
+  check_language("en");
+  check_language("de");
+}
