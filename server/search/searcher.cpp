@@ -366,6 +366,11 @@ std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>> Sear
   return it->second;
 }
 
+Xapian::Query Searcher::language_filter(const std::string& lang) {
+  if (auto ranges = language_runs(lang)) return Xapian::Query((new DocRangesSource(std::move(ranges)))->release());
+  return Xapian::Query(schema::term(schema::kLang, lang));
+}
+
 bool Searcher::filters_nothing(const std::string& term) const {
   const Xapian::doccount n = db_.get_doccount();
   return n > 0 && db_.get_termfreq(term) == n;
@@ -391,11 +396,10 @@ Xapian::Query Searcher::filters(const SearchRequest& request, const std::string&
   if (!request.tag.empty()) require(schema::term(schema::kTag, folder.fold(request.tag)));
   if (!request.product.empty()) require(schema::term(schema::kProduct, folder.fold(request.product)));
   if (!lang.empty()) {
-    const std::string term = schema::term(schema::kLang, lang);
-    if (auto ranges = language_runs(lang)) {
-      must.emplace_back((new DocRangesSource(std::move(ranges)))->release());
+    if (language_runs(lang)) {
+      must.push_back(language_filter(lang));
     } else {
-      require(term);
+      require(schema::term(schema::kLang, lang));
     }
   }
   const std::string internal = schema::term(schema::kAudience, "internal");
@@ -607,6 +611,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       for (const auto& l : languages_) {
         Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt, false);
         if (q.empty()) continue;
+        // The term, not language_filter(): its estimate keeps the total right.
         per_lang.emplace_back(Xapian::Query::OP_FILTER, q, Xapian::Query(schema::term(schema::kLang, l)));
       }
       // Corrections from one language's dictionary may not be words of another: report none.
@@ -890,9 +895,10 @@ SuggestResponse Searcher::suggest(const SuggestRequest& request) {
         words.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
       }
       if (words.empty()) continue;
+      // Suggestions report no total: the language's runs may be estimated at the whole base.
       per_lang.emplace_back(Xapian::Query::OP_FILTER,
                             Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()),
-                            Xapian::Query(schema::term(schema::kLang, l)));
+                            language_filter(l));
     }
     if (per_lang.empty()) return out;
     SearchRequest visibility;

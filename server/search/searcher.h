@@ -91,6 +91,9 @@ class Searcher {
   // `lang`'s documents as runs of consecutive ids, when it has at least a tenth of the base
   // in at most 256 runs (computed once per generation and thread); else null.
   std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>> language_runs(const std::string& lang);
+  // The documents of `lang`: a DocRangesSource over language_runs(lang) when there are
+  // runs, else the language term.
+  Xapian::Query language_filter(const std::string& lang);
   // True when every document has `term`.
   bool filters_nothing(const std::string& term) const;
   // `query` filtered by `filter`, or `query` itself when the filter is empty.

@@ -78,6 +78,33 @@ void run_queries(benchmark::State& state, const std::string& file, const std::st
   state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
 }
 
+// As-you-type suggestions (GET /v1/suggest) for the prefix queries: what a customer has
+// typed so far, the last word unfinished.
+void run_suggest(benchmark::State& state, const std::string& file) {
+  static std::unique_ptr<kb::search::KnowledgeBase> kb;
+  if (!kb) kb = std::make_unique<kb::search::KnowledgeBase>(env("KB_BENCH_KB"), kb::search::SearchSettings{});
+  const auto queries = load(file, "prefix");
+  if (queries.empty()) {
+    state.SkipWithError("no prefix queries");
+    return;
+  }
+  std::vector<double> ms;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const Query& q = queries[i++ % queries.size()];
+    kb::search::SuggestRequest r;
+    r.query = q.text;
+    r.lang = q.lang;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto resp = kb->suggest(r);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    benchmark::DoNotOptimize(resp);
+  }
+  std::sort(ms.begin(), ms.end());
+  state.counters["p50_ms"] = ms[ms.size() / 2];
+  state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,6 +123,7 @@ int main(int argc, char** argv) {
   }
   fixed(benchmark::RegisterBenchmark("unique/all", [=](benchmark::State& s) { run_queries(s, unique, "", false); }));
   fixed(benchmark::RegisterBenchmark("zipf/cached", [=](benchmark::State& s) { run_queries(s, zipf, "", true); }));
+  fixed(benchmark::RegisterBenchmark("suggest/prefix", [=](benchmark::State& s) { run_suggest(s, unique); }));
   benchmark::Initialize(&argc, argv);
   if (env("KB_BENCH_KB").empty() || env("KB_BENCH_QUERIES").empty()) {
     std::fprintf(stderr, "set KB_BENCH_KB (knowledge base) and KB_BENCH_QUERIES (query folder)\n");
