@@ -43,17 +43,24 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-void run_queries(benchmark::State& state, const std::string& file, const std::string& kind,
-                 bool cache) {
-  kb::search::SearchSettings settings;
-  settings.cache_entries = cache ? 10000 : 0;
-  // KB_BENCH_TIME_LIMIT_MS=0 for runs under callgrind, where every query is ~50 times slower
-  // and the server's time limit would cut the slow ones short.
-  if (const std::string limit = env("KB_BENCH_TIME_LIMIT_MS"); !limit.empty()) settings.time_limit_ms = std::atoi(limit.c_str());
+// The knowledge base of the runs, with its result cache or without. KB_BENCH_TIME_LIMIT_MS=0
+// for runs under callgrind, where every query is ~50 times slower and the server's time
+// limit would cut the slow ones short.
+kb::search::KnowledgeBase& knowledge_base(bool cache) {
   static std::unique_ptr<kb::search::KnowledgeBase> kb_cached, kb_plain;
   auto& kb = cache ? kb_cached : kb_plain;
-  if (!kb) kb = std::make_unique<kb::search::KnowledgeBase>(env("KB_BENCH_KB"), settings);
-  const auto queries = load(file, kind);
+  if (!kb) {
+    kb::search::SearchSettings settings;
+    settings.cache_entries = cache ? 10000 : 0;
+    if (const std::string limit = env("KB_BENCH_TIME_LIMIT_MS"); !limit.empty()) settings.time_limit_ms = std::atoi(limit.c_str());
+    kb = std::make_unique<kb::search::KnowledgeBase>(env("KB_BENCH_KB"), settings);
+  }
+  return *kb;
+}
+
+// Each iteration calls `call` with the next of `queries`; its p50 and p99 become counters.
+template <class Call>
+void time_queries(benchmark::State& state, const std::vector<Query>& queries, Call&& call) {
   if (queries.empty()) {
     state.SkipWithError("no queries");
     return;
@@ -62,14 +69,8 @@ void run_queries(benchmark::State& state, const std::string& file, const std::st
   std::size_t i = 0;
   for (auto _ : state) {
     const Query& q = queries[i++ % queries.size()];
-    kb::search::SearchRequest r;
-    r.query = q.text;
-    r.lang = q.lang;
-    r.category = q.category;
-    r.prefix = q.kind == "prefix";
-    r.facets = false;  // as the HTTP benchmark asks (facets=false)
     const auto t0 = std::chrono::steady_clock::now();
-    auto resp = kb->search(r);
+    auto resp = call(q);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     benchmark::DoNotOptimize(resp);
   }
@@ -78,31 +79,30 @@ void run_queries(benchmark::State& state, const std::string& file, const std::st
   state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
 }
 
+void run_queries(benchmark::State& state, const std::string& file, const std::string& kind,
+                 bool cache) {
+  auto& kb = knowledge_base(cache);
+  time_queries(state, load(file, kind), [&kb](const Query& q) {
+    kb::search::SearchRequest r;
+    r.query = q.text;
+    r.lang = q.lang;
+    r.category = q.category;
+    r.prefix = q.kind == "prefix";
+    r.facets = false;  // as the HTTP benchmark asks (facets=false)
+    return kb.search(r);
+  });
+}
+
 // As-you-type suggestions (GET /v1/suggest) for the prefix queries: what a customer has
 // typed so far, the last word unfinished.
 void run_suggest(benchmark::State& state, const std::string& file) {
-  static std::unique_ptr<kb::search::KnowledgeBase> kb;
-  if (!kb) kb = std::make_unique<kb::search::KnowledgeBase>(env("KB_BENCH_KB"), kb::search::SearchSettings{});
-  const auto queries = load(file, "prefix");
-  if (queries.empty()) {
-    state.SkipWithError("no prefix queries");
-    return;
-  }
-  std::vector<double> ms;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const Query& q = queries[i++ % queries.size()];
+  auto& kb = knowledge_base(false);
+  time_queries(state, load(file, "prefix"), [&kb](const Query& q) {
     kb::search::SuggestRequest r;
     r.query = q.text;
     r.lang = q.lang;
-    const auto t0 = std::chrono::steady_clock::now();
-    auto resp = kb->suggest(r);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    benchmark::DoNotOptimize(resp);
-  }
-  std::sort(ms.begin(), ms.end());
-  state.counters["p50_ms"] = ms[ms.size() / 2];
-  state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+    return kb.suggest(r);
+  });
 }
 
 }  // namespace
