@@ -395,13 +395,8 @@ Xapian::Query Searcher::filters(const SearchRequest& request, const std::string&
   if (!request.category.empty()) require(schema::term(schema::kCategory, folder.fold(request.category)));
   if (!request.tag.empty()) require(schema::term(schema::kTag, folder.fold(request.tag)));
   if (!request.product.empty()) require(schema::term(schema::kProduct, folder.fold(request.product)));
-  if (!lang.empty()) {
-    if (language_runs(lang)) {
-      must.push_back(language_filter(lang));
-    } else {
-      require(schema::term(schema::kLang, lang));
-    }
-  }
+  // (language_filter() has no runs for a language of every document: the term is left out.)
+  if (!lang.empty() && !filters_nothing(schema::term(schema::kLang, lang))) must.push_back(language_filter(lang));
   const std::string internal = schema::term(schema::kAudience, "internal");
   const bool exclude = !request.include_internal && db_.get_termfreq(internal) > 0;
   if (must.empty() && !exclude) return Xapian::Query();
@@ -450,7 +445,8 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
     // Xapian estimated the language filter at the whole base: scale back by its share, as a
     // plain filter term would have been estimated, within the bounds the match knows.
     // Rounded to few significant digits, as Xapian rounds its own estimates.
-    const double scaled = a.estimated * a.filter_share;
+    const Xapian::doccount n = db_.get_doccount();
+    const double scaled = n > 1 ? a.estimated * (static_cast<double>(a.filtered) / (n - 1)) : a.estimated;
     const Xapian::doccount cap = std::max(lower, std::min(upper, a.filtered));
     auto estimate = std::clamp(static_cast<Xapian::doccount>(std::llround(scaled)), lower, cap);
     for (int digits = 1; digits <= 3; ++digits) {
@@ -631,11 +627,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt, true);
       if (q.empty()) break;  // nothing searchable in the query (only punctuation)
       q = restricted(q, filters(request, l));
-      if (language_runs(l)) {
-        const Xapian::doccount n = db_.get_doccount();
-        attempt.filtered = db_.get_termfreq(schema::term(schema::kLang, l));
-        attempt.filter_share = n > 1 ? static_cast<double>(attempt.filtered) / (n - 1) : 1.0;
-      }
+      if (language_runs(l)) attempt.filtered = db_.get_termfreq(schema::term(schema::kLang, l));
       // One language: the unique (item, language) term makes collapsing needless.
       run(q, false, first, request.per_page, request.facets, attempt);
       if (attempt.estimated == 0) continue;

@@ -73,9 +73,8 @@ class Searcher {
     std::vector<std::string> prefixes;  // unfinished words, for snippets
     std::string corrected;              // the query with typos corrected
     std::map<std::string, std::map<std::string, std::uint64_t>> facets;
-    // The language filter's share of the base, when it is a DocRangesSource (which Xapian
-    // estimates at the whole base): the estimate is scaled back by it, at most `filtered`.
-    double filter_share = 1.0;
+    // The language's documents when its filter is a DocRangesSource (which Xapian estimates
+    // at the whole base less one): the estimate is scaled back by the language's share.
     Xapian::doccount filtered = 0;
   };
   Analyzer& analyzer(const std::string& lang);
