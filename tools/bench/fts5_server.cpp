@@ -1,6 +1,9 @@
 // kb-bench-fts5: the SQLite FTS5 peer for benchmarks. Loads the same corpus into FTS5
 // (bm25; unicode61 for space-separated languages, trigram for Japanese) and serves
-// GET /search?q=&lang=&mode=and|or behind the same cpp-httplib set-up as kb-server.
+// GET /search?q=&lang=&mode=and|or&cat=&prefix=true|false behind the same cpp-httplib set-up
+// as kb-server: `cat` filters on the category as kb-server's category= does, and
+// prefix=true makes the last word a prefix (FTS5's "word"*), as kb-server expands an
+// unfinished last word.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sqlite3.h>
@@ -23,7 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Doc {
-  std::string id, lang, title, summary, body;
+  std::string id, lang, title, summary, category, body;
 };
 
 std::string field(const std::string& front, const std::string& name) {
@@ -45,6 +48,7 @@ bool parse(const fs::path& p, Doc& d) {
   d.lang = field(front, "lang");
   d.title = field(front, "title");
   d.summary = field(front, "summary");
+  d.category = field(front, "category");
   d.body = text.substr(end + 5);
   return !d.id.empty();
 }
@@ -56,8 +60,9 @@ void check(int rc, sqlite3* db, const char* what) {
   }
 }
 
-// An FTS5 MATCH expression: every word quoted (no syntax injection), joined by AND or OR.
-std::string match_expression(const std::string& q, bool any) {
+// An FTS5 MATCH expression: every word quoted (no syntax injection), joined by AND or OR;
+// with `prefix`, the last word matches every word it begins ("passw"*).
+std::string match_expression(const std::string& q, bool any, bool prefix) {
   std::istringstream words(q);
   std::string w, out;
   while (words >> w) {
@@ -70,6 +75,7 @@ std::string match_expression(const std::string& q, bool any) {
     if (!out.empty()) out += any ? " OR " : " AND ";
     out += quoted;
   }
+  if (prefix && !out.empty()) out += "*";
   return out;
 }
 
@@ -97,8 +103,8 @@ int main(int argc, char** argv) {
       Doc d;
       if (!parse(e.path(), d)) continue;
       out << (first ? "" : ",\n")
-          << nlohmann::json{{"_key", d.id + "@" + d.lang}, {"lang", d.lang}, {"title", d.title},
-                            {"body", d.summary + "\n" + d.body}}
+          << nlohmann::json{{"_key", d.id + "@" + d.lang}, {"lang", d.lang}, {"category", d.category},
+                            {"title", d.title}, {"body", d.summary + "\n" + d.body}}
                  .dump();
       first = false;
     }
@@ -116,7 +122,7 @@ int main(int argc, char** argv) {
     check(sqlite3_open(db_path.c_str(), &db), db, "open");
     check(sqlite3_exec(db,
                        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                       "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT, lang TEXT, title TEXT, summary TEXT);"
+                       "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT, lang TEXT, title TEXT, summary TEXT, category TEXT);"
                        "CREATE VIRTUAL TABLE words USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');"
                        "CREATE VIRTUAL TABLE grams USING fts5(title, body, tokenize='trigram');",
                        nullptr, nullptr, nullptr),
@@ -124,7 +130,7 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     check(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), db, "begin");
     sqlite3_stmt *ins_doc, *ins_words, *ins_grams;
-    sqlite3_prepare_v2(db, "INSERT INTO docs VALUES(?,?,?,?,?)", -1, &ins_doc, nullptr);
+    sqlite3_prepare_v2(db, "INSERT INTO docs VALUES(?,?,?,?,?,?)", -1, &ins_doc, nullptr);
     sqlite3_prepare_v2(db, "INSERT INTO words(rowid,title,body) VALUES(?,?,?)", -1, &ins_words, nullptr);
     sqlite3_prepare_v2(db, "INSERT INTO grams(rowid,title,body) VALUES(?,?,?)", -1, &ins_grams, nullptr);
     long long rowid = 0;
@@ -138,6 +144,7 @@ int main(int argc, char** argv) {
       sqlite3_bind_text(ins_doc, 3, d.lang.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_text(ins_doc, 4, d.title.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_text(ins_doc, 5, d.summary.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins_doc, 6, d.category.c_str(), -1, SQLITE_TRANSIENT);
       check(sqlite3_step(ins_doc), db, "insert doc");
       sqlite3_reset(ins_doc);
       sqlite3_stmt* ins = d.lang == "ja" ? ins_grams : ins_words;
@@ -171,20 +178,24 @@ int main(int argc, char** argv) {
       sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
       sqlite3_prepare_v2(db,
                          "SELECT d.id, d.title, d.summary, snippet(words, 1, '<mark>', '</mark>', '…', 12), bm25(words, 3.0, 1.0) AS s "
-                         "FROM words JOIN docs d ON d.rowid = words.rowid WHERE words MATCH ? AND d.lang = ? ORDER BY s LIMIT 10",
+                         "FROM words JOIN docs d ON d.rowid = words.rowid WHERE words MATCH ?1 AND d.lang = ?2 "
+                         "AND (?3 = '' OR d.category = ?3) ORDER BY s LIMIT 10",
                          -1, &by_words, nullptr);
       sqlite3_prepare_v2(db,
                          "SELECT d.id, d.title, d.summary, snippet(grams, 1, '<mark>', '</mark>', '…', 12), bm25(grams, 3.0, 1.0) AS s "
-                         "FROM grams JOIN docs d ON d.rowid = grams.rowid WHERE grams MATCH ? ORDER BY s LIMIT 10",
+                         "FROM grams JOIN docs d ON d.rowid = grams.rowid WHERE grams MATCH ?1 "
+                         "AND (?3 = '' OR d.category = ?3) ORDER BY s LIMIT 10",
                          -1, &by_grams, nullptr);
     }
     const std::string q = req.get_param_value("q");
     const std::string lang = req.get_param_value("lang");
     const bool any = req.get_param_value("mode") == "or";
     sqlite3_stmt* st = lang == "ja" ? by_grams : by_words;
-    const std::string expr = match_expression(q, any);
+    const std::string category = req.get_param_value("cat");
+    const std::string expr = match_expression(q, any, req.get_param_value("prefix") == "true");
     sqlite3_bind_text(st, 1, expr.c_str(), -1, SQLITE_TRANSIENT);
     if (st == by_words) sqlite3_bind_text(st, 2, lang.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, category.c_str(), -1, SQLITE_TRANSIENT);
     nlohmann::json results = nlohmann::json::array();
     while (sqlite3_step(st) == SQLITE_ROW) {
       auto col = [&](int i) {

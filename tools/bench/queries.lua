@@ -4,6 +4,11 @@
 --   KB_BENCH_TEMPLATE    the request path with {q}, {lang}, {cat} and {prefix} (true for the
 --                        prefix queries, false for the others); e.g.
 --                        /v1/search?q={q}&lang={lang}&category={cat}&prefix={prefix}&facets=false
+--                        For Groonga's select: {qprefix} is the query with "*" after its
+--                        last word for the prefix queries (a prefix search), and {catfilter}
+--                        is ' && category == "<cat>"' when the line has a category, else empty
+--   KB_BENCH_SKIP_KINDS  kinds of query line not sent, comma-separated (e.g. "prefix": a bot
+--                        sends whole questions, never an unfinished word)
 --   KB_BENCH_OFFSET      where in each thread's share to start, 0..1 (default 0); the
 --                        warm-up starts half-way, so the measured run repeats none of it
 --
@@ -26,11 +31,18 @@ local function urlencode(s)
 end
 
 local template = os.getenv("KB_BENCH_TEMPLATE")
+local skip = {}
+for kind in (os.getenv("KB_BENCH_SKIP_KINDS") or ""):gmatch("[^,]+") do skip[kind] = true end
 
 local function render(line)
   local kind, lang, q, cat = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t?([^\t]*)$")
-  if not q then return nil end
+  if not q or skip[kind] then return nil end
   local path = template:gsub("{q}", function() return urlencode(q) end)
+  path = path:gsub("{qprefix}", function() return urlencode(kind == "prefix" and q .. "*" or q) end)
+  path = path:gsub("{catfilter}", function()
+    if cat == nil or cat == "" then return "" end
+    return urlencode(' && category == "' .. cat .. '"')
+  end)
   path = path:gsub("{lang}", lang)
   path = path:gsub("{cat}", cat or "")
   -- Only the as-you-type queries have an unfinished last word.

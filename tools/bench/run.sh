@@ -46,7 +46,11 @@ timed() {  # timed LABEL CMD... -> prints "seconds peak_mb"
   awk '{printf "%s %.0f\n", $1, $2/1024}' "$out"; rm -f "$out"
 }
 
-if [[ "${KB_BENCH_REUSE:-0}" == 1 && -d "$work/kb" && -f "$work/fts5.db" && -d "$work/groonga" ]]; then
+# The peers' indexes hold each record's category (for the filtered queries) since format 2;
+# older ones are built again.
+peers_format=2
+if [[ "${KB_BENCH_REUSE:-0}" == 1 && -d "$work/kb" && -f "$work/fts5.db" && -d "$work/groonga" &&
+      "$(cat "$work/peers-format" 2>/dev/null)" == "$peers_format" ]]; then
   # Query runs only, on the indexes of an earlier run in the same folder.
   echo "== reusing the indexes in $work" >&2
   kb_s=-; kb_mb=-; fts_s=-; fts_mb=-; gr_s=-; gr_mb=-
@@ -57,7 +61,7 @@ if [[ "${KB_BENCH_REUSE:-0}" == 1 && -d "$work/kb" && -f "$work/fts5.db" && -d "
   fi
 else
   echo "== indexing $records records" >&2
-  rm -rf "$work/kb" "$work/fts5.db" "$work/groonga"
+  rm -rf "$work/kb" "$work/fts5.db" "$work/groonga" "$work/peers-format"
   read -r kb_s kb_mb < <(timed kb-index "$bin/indexer/kb-index" build --content "$corpus" --out "$work/kb" --quiet)
   kb_disk=$(du -sm "$work/kb" | cut -f1)
   read -r fts_s fts_mb < <(timed fts5-load "$bin/tools/kb-bench-fts5" --corpus "$corpus" --db "$work/fts5.db")
@@ -67,6 +71,7 @@ else
   cat > "$work/groonga-schema.grn" <<'GRN'
 table_create Articles TABLE_HASH_KEY ShortText
 column_create Articles lang COLUMN_SCALAR ShortText
+column_create Articles category COLUMN_SCALAR ShortText
 column_create Articles title COLUMN_SCALAR Text
 column_create Articles body COLUMN_SCALAR Text
 table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram --normalizer NormalizerAuto
@@ -80,6 +85,7 @@ GRN
   gr_disk=$(du -sm "$work/groonga" | cut -f1)
   # Kept for later runs with KB_BENCH_REUSE=1, which print them again.
   echo "$kb_s $kb_mb $fts_s $fts_mb $gr_s $gr_mb" > "$work/index-figures.txt"
+  echo "$peers_format" > "$work/peers-format"
 fi
 if [[ "${KB_BENCH_PREWARM:-0}" == 1 ]]; then
   # Read every index once so the runs start from the page cache, not the disk.
@@ -110,13 +116,13 @@ fts_port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$fts_out" | grep -o '
 wait_http "http://127.0.0.1:$gr_port/d/status"
 rss_before=$(ps -o rss= -p "$kb_pid")
 
-run_wrk() {  # run_wrk NAME PORT TEMPLATE QUERYFILE -> "rps p50 p99 errors non2xx"
+run_wrk() {  # run_wrk NAME PORT TEMPLATE QUERYFILE [SKIP_KINDS] -> "rps p50 p99 errors non2xx"
   local out="$work/wrk-$1.txt"
   # Warm-up, not measured: every server gets its caches, threads and page cache going first
   # (kb-server opens one set of Xapian handles per worker thread on its first request).
-  KB_BENCH_QUERY_FILE="$4" KB_BENCH_TEMPLATE="$3" KB_BENCH_OFFSET=0.5 \
+  KB_BENCH_QUERY_FILE="$4" KB_BENCH_TEMPLATE="$3" KB_BENCH_SKIP_KINDS="${5:-}" KB_BENCH_OFFSET=0.5 \
     wrk -t 4 -c "$conns" -d "${KB_BENCH_WARMUP:-5}s" -s tools/bench/queries.lua "http://127.0.0.1:$2" > /dev/null 2>&1
-  KB_BENCH_QUERY_FILE="$4" KB_BENCH_TEMPLATE="$3" \
+  KB_BENCH_QUERY_FILE="$4" KB_BENCH_TEMPLATE="$3" KB_BENCH_SKIP_KINDS="${5:-}" \
     wrk -t 4 -c "$conns" -d "${duration}s" --latency -s tools/bench/queries.lua "http://127.0.0.1:$2" > "$out" 2>&1
   local rps p50 p99 err non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' "$out")
@@ -133,17 +139,20 @@ echo "== HTTP: $conns connections, ${duration}s per run" >&2
 read -r h_rps h_p50 h_p99 h_err h_n < <(run_wrk kb-health "$kb_port" "/health" "$unique")
 read -r k_rps k_p50 k_p99 k_err k_n < <(run_wrk kb-unique "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&prefix={prefix}&facets=false" "$unique")
 # What a bot asks on every turn: one answer, rendered for Bot Framework (no cache either).
-read -r a_rps a_p50 a_p99 a_err a_n < <(run_wrk kb-answer "$kb_port" "/v1/answer?q={q}&lang={lang}&channel=botframework" "$unique")
-read -r f_rps f_p50 f_p99 f_err f_n < <(run_wrk fts5-and "$fts_port" "/search?q={q}&lang={lang}&mode=and" "$unique")
-read -r fo_rps fo_p50 fo_p99 fo_err fo_n < <(run_wrk fts5-or "$fts_port" "/search?q={q}&lang={lang}&mode=or" "$unique")
+# Bots send whole questions: the as-you-type queries, whose last word is unfinished, are left out.
+read -r a_rps a_p50 a_p99 a_err a_n < <(run_wrk kb-answer "$kb_port" "/v1/answer?q={q}&lang={lang}&channel=botframework" "$unique" prefix)
+# The peers do what kb-server does with the same lines: filter on the category when the line
+# has one, and take the last word of an as-you-type query as a prefix.
+read -r f_rps f_p50 f_p99 f_err f_n < <(run_wrk fts5-and "$fts_port" "/search?q={q}&lang={lang}&cat={cat}&prefix={prefix}&mode=and" "$unique")
+read -r fo_rps fo_p50 fo_p99 fo_err fo_n < <(run_wrk fts5-or "$fts_port" "/search?q={q}&lang={lang}&cat={cat}&prefix={prefix}&mode=or" "$unique")
 # FTS5's slowest queries run on for a second or more after wrk stops: stop it so that it
 # takes no CPU from Groonga's run.
 kill "$fts_pid"; wait "$fts_pid" 2>/dev/null || true
 # Groonga doing what kb-server and FTS5 do: the ten best by score, each with a snippet.
 # The plain select (no sort_keys, no snippet) returns the first ten matches in record order,
 # unranked; it is measured too, as the lower bound of Groonga's work.
-read -r g_rps g_p50 g_p99 g_err g_n < <(run_wrk groonga "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={q}&filter=lang%3D%3D%22{lang}%22&output_columns=_key,title,_score,snippet_html(body)&sort_keys=-_score&limit=10" "$unique")
-read -r gp_rps gp_p50 gp_p99 gp_err gp_n < <(run_wrk groonga-plain "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={q}&filter=lang%3D%3D%22{lang}%22&output_columns=_key,title&limit=10" "$unique")
+read -r g_rps g_p50 g_p99 g_err g_n < <(run_wrk groonga "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={qprefix}&filter=lang%3D%3D%22{lang}%22{catfilter}&output_columns=_key,title,_score,snippet_html(body)&sort_keys=-_score&limit=10" "$unique")
+read -r gp_rps gp_p50 gp_p99 gp_err gp_n < <(run_wrk groonga-plain "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={qprefix}&filter=lang%3D%3D%22{lang}%22{catfilter}&output_columns=_key,title&limit=10" "$unique")
 rss_after=$(ps -o rss= -p "$kb_pid" 2>/dev/null || true)  # empty: the server exited
 kill "$kb_pid"; wait "$kb_pid" 2>/dev/null || true
 "$bin/server/kb-server" --kb "$work/kb" --port "$kb_port" --config "$cfg_cache" > "$work/kb-server-cache.out" 2>&1 &
