@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer.h"
+#include "champions.h"
 #include "document_builder.h"
 #include "document_data.h"
 #include "errors.h"
@@ -373,6 +374,11 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     for (auto t = out_db.allterms_begin(lang_prefix); t != out_db.allterms_end(lang_prefix); ++t) {
       result.per_language[(*t).substr(lang_prefix.size())] = t.get_termfreq();
     }
+    // After the last document, committed (the lists are read from what is on disk): they
+    // name final document ids (a complete build's compaction below renumbers nothing, its
+    // documents having no gaps).
+    out_db.commit();
+    write_champion_lists(out_db, options.champions_per_word);
     out_db.set_metadata(schema::kMetaGeneration, result.generation);
     out_db.set_metadata(schema::kMetaBuiltAt, utc_now_iso8601());
     out_db.set_metadata(schema::kMetaArticles, std::to_string(result.documents));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "article.h"
+#include "champions.h"
 #include "lexicon.h"
 
 namespace kb {
@@ -32,6 +33,8 @@ struct PublishOptions {
   // A complete build is compacted before it is published (Xapian's compaction: full B-tree
   // blocks, a smaller and faster index). Incremental builds never are.
   bool compact = true;
+  // Champion lists (champions.h): documents kept per common word and language.
+  std::size_t champions_per_word = kChampionsPerWord;
   // Files written into the new generation's folder, name -> content (the build manifest).
   std::map<std::string, std::string> extra_files;
 };

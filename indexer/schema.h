@@ -44,6 +44,7 @@ inline constexpr const char* kMetaArticles = "kb.articles";
 inline constexpr const char* kMetaSchema = "kb.schema";
 inline constexpr const char* kSchemaVersion = "2";
 inline constexpr const char* kMetaLexiconPrefix = "kb.lexicon.";  // + language: JSON
+inline constexpr const char* kMetaChampionsPrefix = "kb.champions.";  // + language (champions.h)
 // Per-language spelling dictionaries: Xapian databases in <generation>/spelling-<lang>.
 inline constexpr const char* kSpellingDirPrefix = "spelling-";
 

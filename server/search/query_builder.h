@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include "analyzer.h"
+#include "champions.h"
 #include "lexicon.h"
 
 namespace kb::search {
@@ -38,8 +39,6 @@ struct BuiltQuery {
   // ("the your", "account sta"), so the searcher bounds its work harder.
   bool common_words = false;
 };
-
-inline constexpr double kCommonWordShare = 0.1;
 
 // Field weights, shared with the documentation (docs/relevance.md).
 inline constexpr double kTitleWeight = 3.0;

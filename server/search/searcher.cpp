@@ -10,9 +10,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
+#include "champions.h"
 #include "document_data.h"
 #include "errors.h"
 #include "language.h"
@@ -248,6 +251,29 @@ class DeadlineSource : public Xapian::PostingSource {
 // results keep their first-phase order, so every page of one query agrees with the others.
 constexpr int kRerankWindow = 20;
 
+// The champion lists of a generation, read once per process: every thread's Searcher on the
+// generation shares them (they are a few megabytes; a copy per worker thread would not be).
+std::shared_ptr<const ChampionLists> shared_champion_lists(const std::string& path, const Xapian::Database& db) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<const ChampionLists>> loaded;
+  const std::lock_guard<std::mutex> lock(mutex);
+  for (auto it = loaded.begin(); it != loaded.end();) {
+    it = it->second.expired() ? loaded.erase(it) : std::next(it);
+  }
+  if (auto known = loaded[path].lock()) return known;
+  auto lists = std::make_shared<ChampionLists>();
+  const std::string prefix(schema::kMetaChampionsPrefix);
+  for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
+    std::map<std::string, std::vector<Xapian::docid>> one;
+    // A malformed value leaves the language without lists: its common-word queries are
+    // bounded as before, not wrong.
+    if (decode_champion_lists(db.get_metadata(*k), one)) (*lists)[(*k).substr(prefix.size())] = std::move(one);
+  }
+  std::shared_ptr<const ChampionLists> shared = std::move(lists);
+  loaded[path] = shared;
+  return shared;
+}
+
 }  // namespace
 
 namespace {
@@ -274,6 +300,7 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
     for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
       languages_.insert((*t).substr(prefix.size()));
     }
+    champions_ = shared_champion_lists(generation_path_.string(), db_);
   } catch (const Xapian::Error& e) {
     throw IndexUnavailable("cannot open generation " + generation.name + ": " +
                            e.get_description());
@@ -415,6 +442,21 @@ Xapian::Query Searcher::bounded(const Xapian::Query& query, Xapian::doccount min
                        Xapian::Query((new DeadlineSource(deadline, min_candidates, max_candidates))->release()));
 }
 
+std::vector<Xapian::docid> Searcher::champion_candidates(const std::string& lang, const std::set<std::string>& stems) const {
+  std::vector<Xapian::docid> ids;
+  const auto per_lang = champions_ ? champions_->find(lang) : ChampionLists::const_iterator();
+  if (!champions_ || per_lang == champions_->end()) return ids;
+  for (const auto& stem : stems) {
+    const auto list = per_lang->second.find(stem);
+    if (list == per_lang->second.end()) return {};  // a stem that is not common: no lists
+    std::vector<Xapian::docid> merged;
+    merged.reserve(ids.size() + list->second.size());
+    std::set_union(ids.begin(), ids.end(), list->second.begin(), list->second.end(), std::back_inserter(merged));
+    ids.swap(merged);
+  }
+  return ids;
+}
+
 void Searcher::run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
                    Attempt& a) {
   enquire_.set_collapse_key(collapse ? schema::kSlotItem : Xapian::BAD_VALUENO);
@@ -433,14 +475,40 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
   const auto cap = a.common_words && settings_.common_words_limit > 0
                        ? std::max<Xapian::doccount>(settings_.common_words_limit, check_at_least)
                        : 0;
-  enquire_.set_query(bounded(query, check_at_least, cap));
-  const Xapian::MSet mset = enquire_.get_mset(rerank ? 0 : static_cast<Xapian::doccount>(first),
-                                              static_cast<Xapian::doccount>(rerank ? wanted : count),
-                                              check_at_least);
+  const auto first_rank = static_cast<Xapian::doccount>(rerank ? 0 : first);
+  const auto ranks = static_cast<Xapian::doccount>(rerank ? wanted : count);
+  // A query of common words ranks the union of its words' champion lists (champions.h):
+  // nearly always the best matches, where the first `cap` candidates in document order are
+  // an arbitrary few thousand of them. Not for facets (they count over many matches) nor
+  // unfinished words (no lists); and when filters leave too few champions for the page, the
+  // bounded match runs instead.
+  Xapian::MSet mset;
+  bool champions_ranked = false;
+  if (cap > 0 && !facets && a.prefixes.empty() && !a.lang.empty()) {
+    std::vector<Xapian::docid> ids = champion_candidates(a.lang, a.stems);
+    if (!ids.empty()) {
+      enquire_.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query((new DocidSource(std::move(ids)))->release())));
+      mset = enquire_.get_mset(first_rank, ranks, check_at_least);
+      champions_ranked = mset.size() >= ranks;
+    }
+  }
+  if (!champions_ranked) {
+    enquire_.set_query(bounded(query, check_at_least, cap));
+    mset = enquire_.get_mset(first_rank, ranks, check_at_least);
+  }
+  // The total: the champions' match knows only its candidates, so the total is Xapian's
+  // estimate of the whole query, which a match of no documents computes from the posting
+  // lists' frequencies.
+  Xapian::MSet whole;
+  if (champions_ranked) {
+    enquire_.set_query(query);
+    whole = enquire_.get_mset(0, 0);
+  }
+  const Xapian::MSet& counted = champions_ranked ? whole : mset;
   enquire_.clear_matchspies();
   if (facets) a.facets = spy.counts();
-  a.estimated = mset.get_matches_estimated();
-  const Xapian::doccount lower = mset.get_matches_lower_bound(), upper = mset.get_matches_upper_bound();
+  a.estimated = counted.get_matches_estimated();
+  const Xapian::doccount lower = counted.get_matches_lower_bound(), upper = counted.get_matches_upper_bound();
   if (a.filtered > 0 && lower != upper) {
     // Xapian estimated the language filter at the whole base: scale back by its share, as a
     // plain filter term would have been estimated, within the bounds the match knows.
@@ -628,6 +696,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       if (q.empty()) break;  // nothing searchable in the query (only punctuation)
       q = restricted(q, filters(request, l));
       if (language_runs(l)) attempt.filtered = db_.get_termfreq(schema::term(schema::kLang, l));
+      attempt.lang = l;
       // One language: the unique (item, language) term makes collapsing needless.
       run(q, false, first, request.per_page, request.facets, attempt);
       if (attempt.estimated == 0) continue;

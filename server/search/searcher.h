@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include "analyzer.h"
+#include "champions.h"
 #include "document_data.h"
 #include "feedback_boost.h"
 #include "generation.h"
@@ -76,6 +77,7 @@ class Searcher {
     // The language's documents when its filter is a DocRangesSource (which Xapian estimates
     // at the whole base less one): the estimate is scaled back by the language's share.
     Xapian::doccount filtered = 0;
+    std::string lang;  // the one language searched; empty when every language is
   };
   Analyzer& analyzer(const std::string& lang);
   const Lexicon& lexicon(const std::string& lang);
@@ -112,6 +114,9 @@ class Searcher {
   // feedback factor.
   void run(const Xapian::Query& query, bool collapse, int first, int count, bool facets,
            Attempt& attempt);
+  // The union of the champion lists of `stems` in `lang`, in docid order; empty when one of
+  // them has none (it is not a common word there) or the generation has no lists.
+  std::vector<Xapian::docid> champion_candidates(const std::string& lang, const std::set<std::string>& stems) const;
   std::string detect_language(const SearchRequest& request);
   std::string url_for(const std::string& id, const std::string& lang) const;
   double confidence(const std::string& query, const SearchHit& top);
@@ -129,6 +134,7 @@ class Searcher {
   std::map<std::string, std::unique_ptr<Xapian::Database>> spelling_;
   std::map<std::string, std::unique_ptr<QueryBuilder>> builders_;  // after analyzers_
   std::map<std::string, std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>>> language_runs_;
+  std::shared_ptr<const ChampionLists> champions_;  // shared by the generation's searchers
   const FeedbackBoost* feedback_ = nullptr;
 };
 

@@ -53,6 +53,10 @@ kb::search::KnowledgeBase& knowledge_base(bool cache) {
     kb::search::SearchSettings settings;
     settings.cache_entries = cache ? 10000 : 0;
     if (const std::string limit = env("KB_BENCH_TIME_LIMIT_MS"); !limit.empty()) settings.time_limit_ms = std::atoi(limit.c_str());
+    // search_common_words_limit of the server's configuration.
+    if (const std::string limit = env("KB_BENCH_COMMON_WORDS_LIMIT"); !limit.empty()) {
+      settings.common_words_limit = static_cast<unsigned>(std::strtoul(limit.c_str(), nullptr, 10));
+    }
     kb = std::make_unique<kb::search::KnowledgeBase>(env("KB_BENCH_KB"), settings);
   }
   return *kb;
