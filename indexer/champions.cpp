@@ -52,8 +52,17 @@ ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per
   std::vector<Xapian::termcount> length(static_cast<std::size_t>(last) + 1, 0);
   for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) length[*p] = p.get_doclength();
   const double avlen = db.get_avlength() > 0 ? db.get_avlength() : 1.0;
-  Xapian::doccount fewest = lang_docs[0];
-  for (const auto n : lang_docs) fewest = std::min(fewest, n);
+  // A language of at most `per_word` documents gets no lists: each would hold all of the
+  // language's documents that have the word, which the bounded match ranks anyway. Nor does
+  // it lower the bar for the others (a pilot translation of five articles made every stem
+  // of the base a candidate, and every posting list was read).
+  std::vector<bool> eligible(langs.size());
+  Xapian::doccount fewest = 0;
+  for (std::size_t l = 0; l < langs.size(); ++l) {
+    eligible[l] = lang_docs[l] > per_word;
+    if (eligible[l] && (fewest == 0 || lang_docs[l] < fewest)) fewest = lang_docs[l];
+  }
+  if (fewest == 0) return out;
 
   std::vector<std::vector<std::pair<double, Xapian::docid>>> scored(langs.size());
   const std::string stem_prefix(schema::kStemmed);
@@ -63,11 +72,14 @@ ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per
     if (term.size() <= stem_prefix.size() || (term[stem_prefix.size()] >= 'A' && term[stem_prefix.size()] <= 'Z')) continue;
     const Xapian::doccount tf = t.get_termfreq();
     if (tf < kCommonWordShare * fewest) continue;
+    // The languages the stem is common in: only their postings are scored.
+    std::vector<bool> common(langs.size());
+    for (std::size_t l = 0; l < langs.size(); ++l) common[l] = eligible[l] && tf >= kCommonWordShare * lang_docs[l];
     for (auto& s : scored) s.clear();
     for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
       const Xapian::docid did = *p;
       const std::uint16_t l = lang_of[did];
-      if (l == kNone) continue;
+      if (l == kNone || !common[l]) continue;
       // BM25's term weight less its idf: (k1 + 1) wdf / (k1 ((1 - b) + b normlen) + wdf).
       const double wdf = p.get_wdf();
       const double normlen = std::max(length[did] / avlen, 0.5);
@@ -76,7 +88,7 @@ ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per
     const std::string stem = term.substr(stem_prefix.size());
     for (std::size_t l = 0; l < langs.size(); ++l) {
       auto& s = scored[l];
-      if (s.empty() || tf < kCommonWordShare * lang_docs[l]) continue;
+      if (s.empty()) continue;
       const std::size_t keep = std::min(per_word, s.size());
       const auto better = [](const std::pair<double, Xapian::docid>& x, const std::pair<double, Xapian::docid>& y) {
         return x.first > y.first || (x.first == y.first && x.second < y.second);
@@ -140,6 +152,21 @@ bool decode_champion_lists(const std::string& value, std::map<std::string, std::
     return false;
   }
   return true;
+}
+
+ChampionLists read_champion_lists(const Xapian::Database& db, std::vector<std::string>* malformed) {
+  ChampionLists out;
+  const std::string prefix(schema::kMetaChampionsPrefix);
+  for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
+    std::map<std::string, std::vector<Xapian::docid>> one;
+    const std::string lang = (*k).substr(prefix.size());
+    if (decode_champion_lists(db.get_metadata(*k), one)) {
+      out[lang] = std::move(one);
+    } else if (malformed) {
+      malformed->push_back(lang);
+    }
+  }
+  return out;
 }
 
 void write_champion_lists(Xapian::WritableDatabase& db, std::size_t per_word) {

@@ -23,9 +23,9 @@ inline constexpr std::size_t kChampionsPerWord = 500;
 // Per language, per stem (Z term without the Z): the champion documents, in docid order.
 using ChampionLists = std::map<std::string, std::map<std::string, std::vector<Xapian::docid>>>;
 
-// The champion lists of `db`: for each language (L terms) and each stem whose Z term is in
-// at least kCommonWordShare of the language's documents, the `per_word` documents of that
-// language with the highest BM25 term weight for it (Xapian's defaults k1 = 1, b = 0.5,
+// The champion lists of `db`: for each language (L terms) of more than `per_word` documents
+// and each stem whose Z term is in at least kCommonWordShare of the language's documents,
+// the `per_word` documents of that language with the highest BM25 term weight for it (Xapian's defaults k1 = 1, b = 0.5,
 // min_normlen = 0.5; the idf is the same for all of them), ties to the lower docid.
 ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per_word = kChampionsPerWord);
 
@@ -34,8 +34,15 @@ ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per
 std::string encode_champion_lists(const std::map<std::string, std::vector<Xapian::docid>>& lists);
 bool decode_champion_lists(const std::string& value, std::map<std::string, std::vector<Xapian::docid>>& out);
 
+// The lists stored in `db` (every kb.champions.<lang> key). A language whose value does not
+// decode gets none and is added to `malformed` (its common-word queries are then bounded as
+// without lists).
+ChampionLists read_champion_lists(const Xapian::Database& db, std::vector<std::string>* malformed = nullptr);
+
 // Computes `db`'s lists and stores them as its metadata, replacing those of an earlier build
-// (a language without common words gets none).
+// (a language without common words gets none). Uncommitted changes of `db` count.
 void write_champion_lists(Xapian::WritableDatabase& db, std::size_t per_word = kChampionsPerWord);
+
+// compute, read and write throw what Xapian throws (Xapian::Error) for an unreadable database.
 
 }  // namespace kb

@@ -374,10 +374,9 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     for (auto t = out_db.allterms_begin(lang_prefix); t != out_db.allterms_end(lang_prefix); ++t) {
       result.per_language[(*t).substr(lang_prefix.size())] = t.get_termfreq();
     }
-    // After the last document, committed (the lists are read from what is on disk): they
-    // name final document ids (a complete build's compaction below renumbers nothing, its
-    // documents having no gaps).
-    out_db.commit();
+    // After the last document: the lists name final document ids. (A one-writer complete
+    // build is compacted below, which renumbers documents to close gaps; a fresh database
+    // has none, so no id changes.)
     write_champion_lists(out_db, options.champions_per_word);
     out_db.set_metadata(schema::kMetaGeneration, result.generation);
     out_db.set_metadata(schema::kMetaBuiltAt, utc_now_iso8601());

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "errors.h"
+#include "schema.h"
 #include "searcher.h"
 
 namespace kb::search {
@@ -107,10 +108,27 @@ Searcher& KnowledgeBase::thread_searcher() {
   auto& searcher = thread_searchers[instance_];
   if (!searcher || searcher->generation() != live->name) {
     searcher.reset();  // close the old generation before opening the new one
-    searcher = std::make_unique<Searcher>(*live, settings_);
+    searcher = std::make_unique<Searcher>(*live, settings_, champion_lists(*live));
     searcher->set_feedback(&feedback_);
   }
   return *searcher;
+}
+
+std::shared_ptr<const ChampionLists> KnowledgeBase::champion_lists(const GenerationRef& generation) {
+  try {
+    const Xapian::Database db(generation.path.string());
+    const std::string of = generation.path.string() + '\n' + db.get_metadata(schema::kMetaBuiltAt);
+    const std::lock_guard<std::mutex> lock(champions_mutex_);
+    if (!champions_ || champions_of_ != of) {
+      // A value that does not decode leaves its language without lists: its common-word
+      // queries are bounded, as with a generation built before the lists existed.
+      champions_ = std::make_shared<const ChampionLists>(read_champion_lists(db));
+      champions_of_ = of;
+    }
+    return champions_;
+  } catch (const Xapian::Error&) {
+    return nullptr;  // the Searcher's own opening reports an unreadable generation
+  }
 }
 
 template <class F>

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "admission_gate.h"
+#include "champions.h"
 #include "feedback_boost.h"
 #include "generation.h"
 #include "result_cache.h"
@@ -59,6 +60,9 @@ class KnowledgeBase {
 
  private:
   Searcher& thread_searcher();
+  // The champion lists of `generation`, read once and shared by every thread's searcher on
+  // it (a few megabytes: a copy per worker thread would not do). Null when unreadable.
+  std::shared_ptr<const ChampionLists> champion_lists(const GenerationRef& generation);
   // Runs f on this thread's searcher.
   template <class F>
   auto with_searcher(F&& f);
@@ -73,6 +77,13 @@ class KnowledgeBase {
   ResultCache cache_;
   FeedbackBoost feedback_;
   AdmissionGate gate_;
+
+  // The live generation's champion lists, and which build they are of (its folder and
+  // kb.built_at: a generation name can come back after a removal). Taken only when a thread
+  // opens a generation, never on the search path.
+  std::mutex champions_mutex_;
+  std::string champions_of_;
+  std::shared_ptr<const ChampionLists> champions_;
 
   std::mutex watch_mutex_;
   bool stopping_ = false;

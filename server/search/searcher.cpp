@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cmath>
 #include <iterator>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -251,29 +250,6 @@ class DeadlineSource : public Xapian::PostingSource {
 // results keep their first-phase order, so every page of one query agrees with the others.
 constexpr int kRerankWindow = 20;
 
-// The champion lists of a generation, read once per process: every thread's Searcher on the
-// generation shares them (they are a few megabytes; a copy per worker thread would not be).
-std::shared_ptr<const ChampionLists> shared_champion_lists(const std::string& path, const Xapian::Database& db) {
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<const ChampionLists>> loaded;
-  const std::lock_guard<std::mutex> lock(mutex);
-  for (auto it = loaded.begin(); it != loaded.end();) {
-    it = it->second.expired() ? loaded.erase(it) : std::next(it);
-  }
-  if (auto known = loaded[path].lock()) return known;
-  auto lists = std::make_shared<ChampionLists>();
-  const std::string prefix(schema::kMetaChampionsPrefix);
-  for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
-    std::map<std::string, std::vector<Xapian::docid>> one;
-    // A malformed value leaves the language without lists: its common-word queries are
-    // bounded as before, not wrong.
-    if (decode_champion_lists(db.get_metadata(*k), one)) (*lists)[(*k).substr(prefix.size())] = std::move(one);
-  }
-  std::shared_ptr<const ChampionLists> shared = std::move(lists);
-  loaded[path] = shared;
-  return shared;
-}
-
 }  // namespace
 
 namespace {
@@ -289,18 +265,19 @@ Xapian::Database open_generation(const GenerationRef& generation) {
 
 }  // namespace
 
-Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settings)
+Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settings,
+                   std::shared_ptr<const ChampionLists> champions)
     : generation_(generation.name),
       generation_path_(generation.path),
       settings_(settings),
       db_(open_generation(generation)),
-      enquire_(db_) {
+      enquire_(db_),
+      champions_(std::move(champions)) {
   try {
     const std::string prefix(schema::kLang);
     for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
       languages_.insert((*t).substr(prefix.size()));
     }
-    champions_ = shared_champion_lists(generation_path_.string(), db_);
   } catch (const Xapian::Error& e) {
     throw IndexUnavailable("cannot open generation " + generation.name + ": " +
                            e.get_description());
@@ -477,38 +454,51 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
                        : 0;
   const auto first_rank = static_cast<Xapian::doccount>(rerank ? 0 : first);
   const auto ranks = static_cast<Xapian::doccount>(rerank ? wanted : count);
-  // A query of common words ranks the union of its words' champion lists (champions.h):
-  // nearly always the best matches, where the first `cap` candidates in document order are
-  // an arbitrary few thousand of them. Not for facets (they count over many matches) nor
-  // unfinished words (no lists); and when filters leave too few champions for the page, the
-  // bounded match runs instead.
-  Xapian::MSet mset;
+  // A query of common words ranks the union of its words' champion lists (champions.h)
+  // first: nearly always the best matches, where the first `cap` candidates in document
+  // order are an arbitrary few thousand of them. Ranks past the champions that match come
+  // from the bounded match of the other documents, so every page and page size of a query
+  // agree. Not for facets (they count over many matches), unfinished words or several
+  // languages (no lists), nor when fewer champions than the rerank window match (filters):
+  // the bounded match alone then, for every page alike.
+  std::vector<Xapian::docid> champions;
+  if (cap > 0 && rerank && !facets && a.prefixes.empty() && !a.lang.empty()) {
+    champions = champion_candidates(a.lang, a.stems);
+  }
+  Xapian::MSet mset, rest;
   bool champions_ranked = false;
-  if (cap > 0 && !facets && a.prefixes.empty() && !a.lang.empty()) {
-    std::vector<Xapian::docid> ids = champion_candidates(a.lang, a.stems);
-    if (!ids.empty()) {
-      enquire_.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query((new DocidSource(std::move(ids)))->release())));
-      mset = enquire_.get_mset(first_rank, ranks, check_at_least);
-      champions_ranked = mset.size() >= ranks;
+  if (!champions.empty()) {
+    const Xapian::Query among(
+        (new DocidSource(std::vector<Xapian::docid>(champions)))->release());
+    enquire_.set_query(bounded(Xapian::Query(Xapian::Query::OP_FILTER, query, among), check_at_least));
+    mset = enquire_.get_mset(0, ranks, check_at_least);
+    champions_ranked = mset.size() >= static_cast<Xapian::doccount>(kRerankWindow);
+    if (champions_ranked && mset.size() < ranks) {
+      // Fewer matching champions than this page reaches: the rest follow them.
+      const Xapian::Query others((new DocidSource(std::move(champions)))->release());
+      enquire_.set_query(bounded(Xapian::Query(Xapian::Query::OP_AND_NOT, query, others), check_at_least, cap));
+      rest = enquire_.get_mset(0, ranks - mset.size(), check_at_least);
     }
   }
   if (!champions_ranked) {
     enquire_.set_query(bounded(query, check_at_least, cap));
     mset = enquire_.get_mset(first_rank, ranks, check_at_least);
   }
-  // The total: the champions' match knows only its candidates, so the total is Xapian's
-  // estimate of the whole query, which a match of no documents computes from the posting
-  // lists' frequencies.
-  Xapian::MSet whole;
-  if (champions_ranked) {
-    enquire_.set_query(query);
-    whole = enquire_.get_mset(0, 0);
-  }
-  const Xapian::MSet& counted = champions_ranked ? whole : mset;
   enquire_.clear_matchspies();
   if (facets) a.facets = spy.counts();
-  a.estimated = counted.get_matches_estimated();
-  const Xapian::doccount lower = counted.get_matches_lower_bound(), upper = counted.get_matches_upper_bound();
+  a.estimated = mset.get_matches_estimated();
+  Xapian::doccount lower = mset.get_matches_lower_bound(), upper = mset.get_matches_upper_bound();
+  if (champions_ranked) {
+    // The champions' match knows only its candidates: the total is Xapian's estimate of the
+    // whole query, which a match of no documents computes from the posting lists'
+    // frequencies, never less than what the matches found (the estimate multiplies the
+    // filters' shares as if they were independent, and can round a filtered query to 0).
+    enquire_.set_query(query);
+    const Xapian::MSet whole = enquire_.get_mset(0, 0);
+    lower = std::max(whole.get_matches_lower_bound(), mset.get_matches_lower_bound() + rest.get_matches_lower_bound());
+    upper = std::max(whole.get_matches_upper_bound(), lower);
+    a.estimated = std::clamp(whole.get_matches_estimated(), lower, upper);
+  }
   if (a.filtered > 0 && lower != upper) {
     // Xapian estimated the language filter at the whole base: scale back by its share, as a
     // plain filter term would have been estimated, within the bounds the match knows.
@@ -528,9 +518,11 @@ void Searcher::run(const Xapian::Query& query, bool collapse, int first, int cou
     a.estimated = estimate;
   }
   std::vector<Ranked> ranked;
-  ranked.reserve(mset.size());
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    ranked.push_back({*it, it.get_weight(), it.get_weight(), 1.0, it.get_percent()});
+  ranked.reserve(mset.size() + rest.size());
+  for (const Xapian::MSet* part : {&mset, &rest}) {
+    for (auto it = part->begin(); it != part->end(); ++it) {
+      ranked.push_back({*it, it.get_weight(), it.get_weight(), 1.0, it.get_percent()});
+    }
   }
   const std::size_t window = std::min<std::size_t>(ranked.size(), kRerankWindow);
   if (rerank && window > 0) {

@@ -28,7 +28,10 @@ namespace kb::search {
 class Searcher {
  public:
   // Throws kb::IndexUnavailable if the generation cannot be opened.
-  Searcher(const GenerationRef& generation, const SearchSettings& settings);
+  // `champions`: the generation's champion lists (champions.h), shared by the searchers
+  // of the generation; null: none (common-word queries are then bounded).
+  Searcher(const GenerationRef& generation, const SearchSettings& settings,
+           std::shared_ptr<const ChampionLists> champions = nullptr);
 
   const std::string& generation() const { return generation_; }
 
