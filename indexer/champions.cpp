@@ -154,17 +154,12 @@ bool decode_champion_lists(const std::string& value, std::map<std::string, std::
   return true;
 }
 
-ChampionLists read_champion_lists(const Xapian::Database& db, std::vector<std::string>* malformed) {
+ChampionLists read_champion_lists(const Xapian::Database& db) {
   ChampionLists out;
   const std::string prefix(schema::kMetaChampionsPrefix);
   for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
     std::map<std::string, std::vector<Xapian::docid>> one;
-    const std::string lang = (*k).substr(prefix.size());
-    if (decode_champion_lists(db.get_metadata(*k), one)) {
-      out[lang] = std::move(one);
-    } else if (malformed) {
-      malformed->push_back(lang);
-    }
+    if (decode_champion_lists(db.get_metadata(*k), one)) out[(*k).substr(prefix.size())] = std::move(one);
   }
   return out;
 }

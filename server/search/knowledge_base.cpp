@@ -108,15 +108,16 @@ Searcher& KnowledgeBase::thread_searcher() {
   auto& searcher = thread_searchers[instance_];
   if (!searcher || searcher->generation() != live->name) {
     searcher.reset();  // close the old generation before opening the new one
-    searcher = std::make_unique<Searcher>(*live, settings_, champion_lists(*live));
+    searcher = std::make_unique<Searcher>(*live, settings_);
     searcher->set_feedback(&feedback_);
+    searcher->set_champions(champion_lists(*live, searcher->database()));
   }
   return *searcher;
 }
 
-std::shared_ptr<const ChampionLists> KnowledgeBase::champion_lists(const GenerationRef& generation) {
+std::shared_ptr<const ChampionLists> KnowledgeBase::champion_lists(const GenerationRef& generation,
+                                                                   const Xapian::Database& db) {
   try {
-    const Xapian::Database db(generation.path.string());
     const std::string of = generation.path.string() + '\n' + db.get_metadata(schema::kMetaBuiltAt);
     const std::lock_guard<std::mutex> lock(champions_mutex_);
     if (!champions_ || champions_of_ != of) {
@@ -127,7 +128,7 @@ std::shared_ptr<const ChampionLists> KnowledgeBase::champion_lists(const Generat
     }
     return champions_;
   } catch (const Xapian::Error&) {
-    return nullptr;  // the Searcher's own opening reports an unreadable generation
+    return nullptr;  // no lists: common-word queries are bounded (the search reports the error)
   }
 }
 

@@ -60,9 +60,10 @@ class KnowledgeBase {
 
  private:
   Searcher& thread_searcher();
-  // The champion lists of `generation`, read once and shared by every thread's searcher on
-  // it (a few megabytes: a copy per worker thread would not do). Null when unreadable.
-  std::shared_ptr<const ChampionLists> champion_lists(const GenerationRef& generation);
+  // The champion lists of `generation` (`db`, a searcher's handle on it), read once and
+  // shared by every thread's searcher on it (a few megabytes: a copy per worker thread would
+  // not do). Null when unreadable.
+  std::shared_ptr<const ChampionLists> champion_lists(const GenerationRef& generation, const Xapian::Database& db);
   // Runs f on this thread's searcher.
   template <class F>
   auto with_searcher(F&& f);

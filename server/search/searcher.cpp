@@ -265,14 +265,12 @@ Xapian::Database open_generation(const GenerationRef& generation) {
 
 }  // namespace
 
-Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settings,
-                   std::shared_ptr<const ChampionLists> champions)
+Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settings)
     : generation_(generation.name),
       generation_path_(generation.path),
       settings_(settings),
       db_(open_generation(generation)),
-      enquire_(db_),
-      champions_(std::move(champions)) {
+      enquire_(db_) {
   try {
     const std::string prefix(schema::kLang);
     for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {

@@ -28,16 +28,19 @@ namespace kb::search {
 class Searcher {
  public:
   // Throws kb::IndexUnavailable if the generation cannot be opened.
-  // `champions`: the generation's champion lists (champions.h), shared by the searchers
-  // of the generation; null: none (common-word queries are then bounded).
-  Searcher(const GenerationRef& generation, const SearchSettings& settings,
-           std::shared_ptr<const ChampionLists> champions = nullptr);
+  Searcher(const GenerationRef& generation, const SearchSettings& settings);
 
   const std::string& generation() const { return generation_; }
 
   // The feedback boost applied in the rerank window (none by default); it must outlive the
   // searcher.
   void set_feedback(const FeedbackBoost* boost) { feedback_ = boost; }
+
+  // The generation's database, as this searcher opened it.
+  const Xapian::Database& database() const { return db_; }
+  // The generation's champion lists (champions.h), shared by the searchers of the
+  // generation; none by default (common-word queries are then bounded).
+  void set_champions(std::shared_ptr<const ChampionLists> champions) { champions_ = std::move(champions); }
 
   // Throws kb::InvalidArgument (codes: invalid_parameter, query_too_long) for bad requests,
   // kb::IndexUnavailable if the database fails underneath.
