@@ -7,30 +7,9 @@
 #include <utility>
 
 #include "schema.h"
+#include "varint.h"
 
 namespace kb {
-namespace {
-
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-bool get_varint(const std::string& in, std::size_t& pos, std::uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (pos >= in.size()) return false;
-    const auto byte = static_cast<unsigned char>(in[pos++]);
-    v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per_word) {
   ChampionLists out;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "body_spans.h"
 #include "document_data.h"
 #include "hash.h"
 #include "markdown_text.h"
@@ -21,8 +22,9 @@ class TermWriter {
   TermWriter(Xapian::Document& doc, Analyzer& analyzer, std::vector<std::string>* spelling)
       : doc_(doc), analyzer_(analyzer), spelling_(spelling) {}
 
-  void field(std::string_view text, std::string_view field_prefix) {
-    const auto tokens = analyzer_.tokenize(text, AnalysisMode::Index);
+  // Indexes one field and returns its tokens.
+  std::vector<Token> field(std::string_view text, std::string_view field_prefix) {
+    auto tokens = analyzer_.tokenize(text, AnalysisMode::Index);
     for (const auto& t : tokens) {
       const std::string stem = analyzer_.stem(t);
       if (t.kind == TokenKind::Unigram || t.kind == TokenKind::Compound) {
@@ -47,6 +49,7 @@ class TermWriter {
       }
     }
     pos_ += schema::kFieldGap;
+    return tokens;
   }
 
   // The position the next field's first word gets.
@@ -91,7 +94,8 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
   for (const auto& q : a.questions) writer.field(q, schema::kQuestions);
   writer.field(a.summary, schema::kSummary);
   const Xapian::termpos body_position = writer.next_position();
-  writer.field(body_text, "");
+  // Where the body's tokens are, so a snippet needs no analysis of the body (docs/schema.md).
+  const std::string body_spans = encode_body_spans(writer.field(body_text, ""));
 
   doc.add_boolean_term(schema::term(schema::kUniqueId, a.id + "@" + a.lang));
   doc.add_boolean_term(schema::term(schema::kItem, a.id));
@@ -150,7 +154,7 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
       // query's words that the body has (docs/schema.md).
       {"body_position", body_position},
   };
-  doc.set_data(encode_document_data(data, body_text, a.body_markdown));
+  doc.set_data(encode_document_data(data, body_text, a.body_markdown, body_spans));
   return doc;
 }
 

@@ -1,5 +1,5 @@
-// Document data: `{fields}\n<body_text><body_markdown>`, the fields holding the length of
-// body_text in bytes. nlohmann's dump escapes control characters, so the first newline
+// Document data: `{fields}\n<body_text><body_markdown><body_spans>`, the fields holding the
+// lengths of body_text and (when there are spans) body_spans in bytes. nlohmann's dump escapes control characters, so the first newline
 // ends the fields.
 #include "document_data.h"
 
@@ -12,6 +12,7 @@ namespace kb {
 namespace {
 
 constexpr const char* kBodyTextBytes = "body_text_bytes";
+constexpr const char* kBodySpansBytes = "body_spans_bytes";
 
 constexpr std::size_t kNone = std::string_view::npos;
 
@@ -99,7 +100,7 @@ nlohmann::json select_fields(std::string_view header, std::initializer_list<std:
     const std::size_t value_begin = key_end + 1;
     const std::size_t value_end = skip_value(header, value_begin);
     if (value_end == kNone || value_end >= header.size()) return none;
-    if (key == kBodyTextBytes || std::find(keys.begin(), keys.end(), key) != keys.end()) {
+    if (key == kBodyTextBytes || key == kBodySpansBytes || std::find(keys.begin(), keys.end(), key) != keys.end()) {
       nlohmann::json value = nlohmann::json::parse(header.substr(value_begin, value_end - value_begin), nullptr, false);
       if (value.is_discarded()) return none;
       out[std::string(key)] = std::move(value);  // a repeated key: the last wins, as in nlohmann
@@ -119,22 +120,35 @@ void split_bodies(DocumentData& out, std::string_view bodies) {
     return;
   }
   const auto n = text_bytes->get<std::size_t>();
+  std::size_t spans = 0;
+  const auto spans_bytes = out.fields.find(kBodySpansBytes);
+  if (spans_bytes != out.fields.end()) {
+    if (!spans_bytes->is_number_unsigned() || spans_bytes->get<std::size_t>() > bodies.size() - n) {
+      out.fields = nlohmann::json(nlohmann::json::value_t::discarded);
+      return;
+    }
+    spans = spans_bytes->get<std::size_t>();
+    out.fields.erase(kBodySpansBytes);
+  }
   out.fields.erase(kBodyTextBytes);
   out.body_text = bodies.substr(0, n);
-  out.body_markdown = bodies.substr(n);
+  out.body_markdown = bodies.substr(n, bodies.size() - n - spans);
+  out.body_spans = bodies.substr(bodies.size() - spans);
 }
 
 }  // namespace
 
 std::string encode_document_data(const nlohmann::json& fields, std::string_view body_text,
-                                 std::string_view body_markdown) {
+                                 std::string_view body_markdown, std::string_view body_spans) {
   nlohmann::json header = fields;
   header[kBodyTextBytes] = body_text.size();
+  if (!body_spans.empty()) header[kBodySpansBytes] = body_spans.size();
   std::string out = header.dump();
-  out.reserve(out.size() + 1 + body_text.size() + body_markdown.size());
+  out.reserve(out.size() + 1 + body_text.size() + body_markdown.size() + body_spans.size());
   out += '\n';
   out += body_text;
   out += body_markdown;
+  out += body_spans;
   return out;
 }
 

@@ -579,7 +579,7 @@ std::vector<std::optional<BodyMatches>> Searcher::body_matches(const Attempt& at
     auto it = fields.is_object() ? fields.find("body_position") : fields.end();
     if (it != fields.end() && it->is_number_unsigned()) {
       known.push_back(i);
-      docs.push_back({attempt.ranked[i].did, it->get<Xapian::termpos>()});
+      docs.push_back({attempt.ranked[i].did, it->get<Xapian::termpos>(), hits[i].body_spans});
     }
   }
   auto found = find_body_matches(db_, docs, attempt.stems);

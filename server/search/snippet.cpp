@@ -8,6 +8,7 @@
 
 #include <xapian.h>
 
+#include "body_spans.h"
 #include "escape.h"
 #include "schema.h"
 #include "utf8.h"
@@ -44,9 +45,11 @@ struct Match {
 // whether it matches and for which term (writing it to its second argument), and
 // `exhausted`, which says that no later token can match. `best_possible`: the most distinct
 // terms a window can hold (a window with that many ends the search).
-template <class MatchFn, class ExhaustedFn>
-std::string snippet_of(std::string_view text, Analyzer& analyzer, std::size_t max_bytes,
-                       std::size_t best_possible, MatchFn&& match, ExhaustedFn&& exhausted) {
+// `tokens_of(from, to, sink)` gives sink each token of text[from, to) (whole lines), with
+// offsets into `text`, in Analyzer::tokenize's order.
+template <class TokensFn, class MatchFn, class ExhaustedFn>
+std::string snippet_of(std::string_view text, std::size_t max_bytes, std::size_t best_possible,
+                       TokensFn&& tokens_of, MatchFn&& match, ExhaustedFn&& exhausted) {
   if (text.empty()) return "";
   // The text is analysed a few lines at a time: analysis breaks words at every line break,
   // so the tokens are those of the whole text. Most texts show every query term together
@@ -60,15 +63,13 @@ std::string snippet_of(std::string_view text, Analyzer& analyzer, std::size_t ma
     const auto newline = analysed + kChunk < text.size() ? text.find('\n', analysed + kChunk) : std::string_view::npos;
     const std::size_t to = newline == std::string_view::npos ? text.size() : newline + 1;
     std::string term;
-    for (auto t : analyzer.tokenize(text.substr(analysed, to - analysed), AnalysisMode::Index)) {
-      t.begin += analysed;
-      t.end += analysed;
+    tokens_of(analysed, to, [&](Token&& t) {
       if (match(t, term) && !capped) {
         matches.push_back({t.begin, t.end, std::move(term)});
         capped = matches.size() >= 256;
       }
       tokens.push_back(std::move(t));
-    }
+    });
     analysed = to;
   };
 
@@ -176,6 +177,17 @@ std::string snippet_of(std::string_view text, Analyzer& analyzer, std::size_t ma
   return out;
 }
 
+// The token source of snippet_of that analyses the text.
+auto analysed_tokens(std::string_view text, Analyzer& analyzer) {
+  return [text, &analyzer](std::size_t from, std::size_t to, auto&& sink) {
+    for (auto& t : analyzer.tokenize(text.substr(from, to - from), AnalysisMode::Index)) {
+      t.begin += from;
+      t.end += from;
+      sink(std::move(t));
+    }
+  };
+}
+
 // Whether `t` is a word that starts with one of `prefixes` (words typed so far).
 bool completes_prefix(const Token& t, const std::vector<std::string>& prefixes) {
   if (t.kind != TokenKind::Word) return false;
@@ -202,8 +214,8 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
     return completes_prefix(t, prefixes);
   };
   // Without prefixes (whose words are open-ended), a window with every stem cannot be beaten.
-  return snippet_of(text, analyzer, max_bytes, prefixes.empty() ? stems.size() : std::size_t(-1),
-                    match, [] { return false; });
+  return snippet_of(text, max_bytes, prefixes.empty() ? stems.size() : std::size_t(-1),
+                    analysed_tokens(text, analyzer), match, [] { return false; });
 }
 
 std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std::vector<BodyDocument>& docs,
@@ -219,6 +231,7 @@ std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std
   for (std::size_t i = 0; i < docs.size(); ++i) {
     order[i] = i;
     out[i].first_position = docs[i].first_position;
+    out[i].spans = docs[i].spans;
   }
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return docs[a].did < docs[b].did; });
   for (const auto& stem : stems) {
@@ -251,8 +264,9 @@ std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std
 
 std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const BodyMatches& body,
                               std::size_t max_bytes, const std::vector<std::string>& prefixes,
-                              bool* consistent) {
+                              bool* consistent, bool* from_spans) {
   if (consistent) *consistent = true;
+  if (from_spans) *from_spans = false;
   // Loose stems can match only tokens without a position: unigrams, in CJK text, and
   // words joined at a hyphen. When the text can give neither, they match nothing.
   bool loose_open = false;
@@ -263,6 +277,21 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
     }
   }
   if (body.present.empty() && !loose_open && prefixes.empty()) return "";
+  // The body's tokens from its stored spans rather than its analysis, when the match needs
+  // no token's text: no prefix (a word's text tells whether it completes one) and no stem of
+  // one character other than ASCII (a CJK unigram's text tells whether it matches). A joined
+  // word's text is needed and analysed from its two words alone.
+  std::vector<Token> stored;
+  bool spans = false;
+  if (!body.spans.empty() && prefixes.empty()) {
+    auto single = [](const std::string& stem) { return code_points(stem) == 1 && static_cast<unsigned char>(stem[0]) >= 0x80; };
+    std::size_t positions = 0;
+    spans = std::none_of(body.present.begin(), body.present.end(), single) &&
+            std::none_of(body.loose.begin(), body.loose.end(), single) &&
+            decode_body_spans(body.spans, text, stored, positions) &&
+            (body.at.empty() || body.at.back().first < body.first_position + positions);
+  }
+  if (from_spans) *from_spans = spans;
   // Words and bigrams take the positions body.first_position, +1, ... in order, as they did
   // when the body was indexed (document_builder.cpp): the position lists say which match,
   // with no stemming. Unigrams and joined words have no position and are matched by their
@@ -279,7 +308,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         term = body.at[next].second;
         // The index and this analysis must agree; an index built by another analyzer does
         // not, and the caller then falls back to make_snippet.
-        if (analyzer.stem(t) != term) drifted = true;
+        if (!spans && analyzer.stem(t) != term) drifted = true;
         return true;
       }
       if (!completes_prefix(t, prefixes)) return false;
@@ -291,7 +320,18 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
       term = t.text;
       return true;
     }
-    term = analyzer.stem(t);
+    if (!t.text.empty()) {
+      term = analyzer.stem(t);
+      return has(term);
+    }
+    // A joined word from the spans: the analysis of its two words gives its text.
+    auto alone = analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
+    if (alone.empty() || alone.back().kind != TokenKind::Compound || alone.back().begin != 0 ||
+        alone.back().end != t.end - t.begin) {
+      drifted = true;
+      return false;
+    }
+    term = analyzer.stem(alone.back());
     return has(term);
   };
   // Past the last listed position (`next` has gone beyond it) nothing more can match, unless
@@ -300,7 +340,12 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   auto exhausted = [&] { return drifted || (!open && next >= body.at.size()); };
   const std::size_t best_possible =
       prefixes.empty() ? body.present.size() + (loose_open ? body.loose.size() : 0) : std::size_t(-1);
-  std::string out = snippet_of(text, analyzer, max_bytes, best_possible, match, exhausted);
+  std::size_t next_stored = 0;
+  auto stored_tokens = [&](std::size_t, std::size_t to, auto&& sink) {
+    while (next_stored < stored.size() && stored[next_stored].begin < to) sink(std::move(stored[next_stored++]));
+  };
+  std::string out = spans ? snippet_of(text, max_bytes, best_possible, stored_tokens, match, exhausted)
+                          : snippet_of(text, max_bytes, best_possible, analysed_tokens(text, analyzer), match, exhausted);
   if (drifted && consistent) *consistent = false;
   return out;
 }

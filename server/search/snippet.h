@@ -26,6 +26,7 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
 // What the index says of a hit's body for a query: where the query's stems are.
 struct BodyMatches {
   Xapian::termpos first_position = 1;  // the position of the body's first word or bigram
+  std::string_view spans;              // the body's stored token spans, if any (body_spans.h)
   std::vector<std::pair<Xapian::termpos, std::string>> at;  // query stems at body positions, in order
   std::set<std::string> present;  // the stems of `at`
   std::set<std::string> loose;    // stems the document has at no body position: in the body,
@@ -37,6 +38,7 @@ struct BodyMatches {
 struct BodyDocument {
   Xapian::docid did;
   Xapian::termpos first_position;
+  std::string_view spans = {};  // its stored body spans; must outlive the BodyMatches
 };
 
 // Where `db` has `stems` (terms Z<stem>) in the body of each of `docs`, in their order.
@@ -49,10 +51,12 @@ std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std
 // also marks a word spelt like a query stem: "des" for the French query "dès", stem "des",
 // although "des" is indexed as "de"). `consistent` is set to false if the text's analysis
 // does not agree with the positions (an index built with another analyzer): the snippet is
-// then incomplete and make_snippet should be used instead.
+// then incomplete and make_snippet should be used instead. With the body's stored spans
+// (body.spans) and no prefixes, the body is not analysed at all: the spans say where each
+// token is (`from_spans` tells whether they were used).
 std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const BodyMatches& body,
                               std::size_t max_bytes = 220, const std::vector<std::string>& prefixes = {},
-                              bool* consistent = nullptr);
+                              bool* consistent = nullptr, bool* from_spans = nullptr);
 
 // The first `max_bytes` of `text`, cut at a word boundary, HTML-escaped.
 std::string leading_text(std::string_view text, std::size_t max_bytes = 220);

@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,6 +18,7 @@
 #include "document_builder.h"
 #include "document_data.h"
 #include "snippet.h"
+#include "utf8.h"
 #include "temp_dir.h"
 
 namespace {
@@ -102,6 +104,7 @@ TEST_CASE("a body snippet from the index's positions is make_snippet's snippet")
   Indexed& ix = indexed();
   REQUIRE(ix.articles.size() > 40);
   std::size_t compared = 0, marked = 0, joined = 0, cjk = 0, skipped_early = 0;
+  std::size_t spans_used = 0, spans_cjk = 0, spans_loose = 0, eligible = 0;
   for (std::size_t d = 0; d < ix.articles.size(); ++d) {
     const std::string stored = ix.db.get_document(ix.docids[d]).get_data();
     const kb::DocumentData data = kb::decode_document_data(stored);
@@ -154,6 +157,25 @@ TEST_CASE("a body snippet from the index's positions is make_snippet's snippet")
       const std::string got = make_body_snippet(body, an, found[0], 220, prefixes, &consistent);
       CHECK(consistent);
       CHECK(got == expected);
+      // The same from the body's stored spans, without analysing the body.
+      BodyMatches with_spans = found[0];
+      with_spans.spans = data.body_spans;
+      bool from_spans = false;
+      const std::string got_from_spans = make_body_snippet(body, an, with_spans, 220, prefixes, &consistent, &from_spans);
+      CHECK(consistent);
+      CHECK(got_from_spans == expected);
+      if (from_spans) ++spans_used;
+      // Spans serve every snippet but those with prefixes or a one-character stem outside
+      // ASCII (a CJK unigram's text decides whether it matches).
+      const bool one_character = std::any_of(q.begin(), q.end(), [](const std::string& stem) {
+        return kb::code_points(stem) == 1 && static_cast<unsigned char>(stem[0]) >= 0x80;
+      });
+      if (prefixes.empty() && !one_character && !expected.empty()) {
+        ++eligible;
+        CHECK(from_spans);
+      }
+      if (from_spans && an.language() == "ja" && !got_from_spans.empty()) ++spans_cjk;
+      if (from_spans && !found[0].loose.empty() && got_from_spans.find("<mark>") != std::string::npos) ++spans_loose;
       ++compared;
       if (got.find("<mark>") != std::string::npos) ++marked;
       if (got.find("-") != std::string::npos && !found[0].loose.empty() && got.find("<mark>") != std::string::npos) ++joined;
@@ -162,13 +184,20 @@ TEST_CASE("a body snippet from the index's positions is make_snippet's snippet")
     }
   }
   MESSAGE("compared " << compared << ", marked " << marked << ", joined " << joined << ", ja " << cjk
-                      << ", no match " << skipped_early);
+                      << ", no match " << skipped_early << "; from spans " << spans_used << " (ja "
+                      << spans_cjk << ", with stems outside the body " << spans_loose << ")");
   // The comparison covered every kind of case, not a handful.
   CHECK(compared > 2000);
   CHECK(marked > compared / 2);
   CHECK(joined > 0);
   CHECK(cjk > 20);
   CHECK(skipped_early > 10);
+  // Every body was stored with its spans, and they served every case they can (a third of
+  // the cases have prefixes; the Japanese ones often a unigram).
+  CHECK(eligible > compared / 4);
+  CHECK(spans_used >= eligible);
+  CHECK(spans_cjk > 20);
+  CHECK(spans_loose > 0);
 }
 
 TEST_CASE("find_body_matches tells the body's stems from the title's and the joined words") {

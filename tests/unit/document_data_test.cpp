@@ -22,6 +22,35 @@ TEST_CASE("fields and both bodies round-trip, whatever the bodies hold") {
   CHECK(d.body_markdown == markdown);
 }
 
+TEST_CASE("body spans are stored after the bodies and read back apart from them") {
+  const json fields = {{"id", "wifi"}, {"lang", "en"}};
+  const std::string text = "Restart the wi-fi router.";
+  const std::string markdown = "Restart the **wi-fi** router.";
+  const std::string spans("\x00\x07\x1c\x03\x03\x10\x02", 7);  // raw bytes, zeros among them
+  const std::string stored = kb::encode_document_data(fields, text, markdown, spans);
+  const kb::DocumentData d = kb::decode_document_data(stored);
+  REQUIRE(d.fields.is_object());
+  CHECK(d.fields == fields);
+  CHECK(d.body_text == text);
+  CHECK(d.body_markdown == markdown);
+  CHECK(d.body_spans == spans);
+  const kb::DocumentData some = kb::decode_document_data(stored, {"id"});
+  CHECK(some.body_markdown == markdown);
+  CHECK(some.body_spans == spans);
+  // Data written before spans existed reads with none, its Markdown whole.
+  const kb::DocumentData old = kb::decode_document_data(kb::encode_document_data(fields, text, markdown));
+  CHECK(old.body_markdown == markdown);
+  CHECK(old.body_spans.empty());
+  // A spans length that the bodies cannot hold discards the data.
+  for (const std::string& bad : {std::string("{\"id\":\"x\",\"body_text_bytes\":2,\"body_spans_bytes\":3}\nabcd"),
+                                 std::string("{\"id\":\"x\",\"body_text_bytes\":2,\"body_spans_bytes\":-1}\nabcd"),
+                                 std::string("{\"id\":\"x\",\"body_text_bytes\":2,\"body_spans_bytes\":\"1\"}\nabcd")}) {
+    CAPTURE(bad);
+    CHECK(kb::decode_document_data(bad).fields.is_discarded());
+    CHECK(kb::decode_document_data(bad, {"id"}).fields.is_discarded());
+  }
+}
+
 TEST_CASE("empty bodies") {
   const std::string stored = kb::encode_document_data(json{{"id", "x"}}, "", "");
   const kb::DocumentData d = kb::decode_document_data(stored);

@@ -1,0 +1,28 @@
+// Body spans: where each token of an article's plain-text body is, stored with the article
+// (docs/schema.md, "Body spans") so a search can cut a snippet without analysing the body
+// again: the index's positions say which tokens match, the spans say where they are.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer.h"
+
+namespace kb {
+
+// Encodes the tokens of a body, as Analyzer::tokenize gives them in AnalysisMode::Index, in
+// about two bytes per word or CJK character. Returns "" when the tokens are not in a shape
+// decode_body_spans gives back exactly (then the body has no spans, and snippets analyse it).
+std::string encode_body_spans(const std::vector<Token>& tokens);
+
+// The tokens of `text` from its spans: kind, begin and end exactly as tokenize gives them,
+// in its order, with empty `text` and `form` (the caller analyses a token only if it needs
+// its text). `positions` is set to the number of Word and Bigram tokens (each takes a
+// position). False, with `out` unspecified, when `spans` is damaged or does not fit `text`
+// (a span past its end or starting or ending inside a UTF-8 sequence).
+bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<Token>& out,
+                       std::size_t& positions);
+
+}  // namespace kb

@@ -1,0 +1,130 @@
+// Unit tests of the stored body spans (indexer/body_spans.h): they give back exactly the
+// tokens the analyzer finds in every body of the bundled help center and the test fixtures,
+// in about two bytes per word, and damaged spans are rejected, never read past.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "analyzer.h"
+#include "body_spans.h"
+#include "builtin_importers.h"
+#include "content_loader.h"
+#include "markdown_text.h"
+
+namespace {
+
+void check_round_trip(kb::Analyzer& an, std::string_view text, std::size_t& words, std::size_t& bytes) {
+  const auto tokens = an.tokenize(text, kb::AnalysisMode::Index);
+  const std::string spans = kb::encode_body_spans(tokens);
+  if (tokens.empty()) {
+    CHECK(spans.empty());
+    return;
+  }
+  REQUIRE_FALSE(spans.empty());
+  std::vector<kb::Token> decoded;
+  std::size_t positions = 0;
+  REQUIRE(kb::decode_body_spans(spans, text, decoded, positions));
+  REQUIRE(decoded.size() == tokens.size());
+  std::size_t expected_positions = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    CAPTURE(i);
+    CHECK(decoded[i].kind == tokens[i].kind);
+    CHECK(decoded[i].begin == tokens[i].begin);
+    CHECK(decoded[i].end == tokens[i].end);
+    CHECK(decoded[i].text.empty());
+    const auto kind = tokens[i].kind;
+    if (kind == kb::TokenKind::Word || kind == kb::TokenKind::Bigram) ++expected_positions;
+    if (kind == kb::TokenKind::Word || kind == kb::TokenKind::Unigram) ++words;
+  }
+  CHECK(positions == expected_positions);
+  bytes += spans.size();
+}
+
+}  // namespace
+
+TEST_CASE("spans give back every token of every body, in tokenize's order") {
+  const kb::plugins::ImporterRegistry registry;
+  std::map<std::string, std::unique_ptr<kb::Analyzer>> analyzers;
+  std::size_t bodies = 0, words = 0, bytes = 0;
+  for (const std::string& root : {std::string(KB_CONTENT), std::string(KB_FIXTURES) + "/content"}) {
+    auto set = kb::load_content(root, registry.importers());
+    REQUIRE(set.ok());
+    for (const auto& a : set.articles) {
+      auto& an = analyzers[a.lang];
+      if (!an) an = std::make_unique<kb::Analyzer>(a.lang);
+      CAPTURE(a.id);
+      check_round_trip(*an, kb::markdown_to_plain_text(a.body_markdown), words, bytes);
+      ++bodies;
+    }
+  }
+  CHECK(bodies > 40);
+  MESSAGE(bodies << " bodies, " << words << " words and CJK characters in " << bytes << " bytes of spans");
+  CHECK(bytes < words * 5 / 2);  // about two bytes a word or character
+}
+
+TEST_CASE("spans of the cases the format must get right") {
+  const char* const cases[][2] = {
+      {"en", "Restart the wi-fi router, then check the e-mail app: step-by-step-guide.\nWi-\nFi"},
+      {"fr", "L'application l'e-mail d'aujourd’hui jusqu'à l’écran"},
+      {"en", "A token longer than any term: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-b then c-d"},
+      {"ja", "iPhoneでeSIMを設定します。\nパスワード\n再設定、猫。ｶﾞｷﾞ㍿"},
+      {"ja", "日本語\n語"},
+      {"th", "การตั้งค่ารหัสผ่านใหม่ ภาษาไทย"},
+      {"de", "Über-Ärger—große Straße; Wi‐Fi and ＷＩ－ＦＩ"},
+      {"en", ""},
+  };
+  for (const auto& [lang, text] : cases) {
+    CAPTURE(text);
+    kb::Analyzer an(lang);
+    std::size_t words = 0, bytes = 0;
+    check_round_trip(an, text, words, bytes);
+  }
+}
+
+TEST_CASE("damaged or foreign spans are rejected and never read past") {
+  kb::Analyzer an("ja");
+  const std::string text = "Reset the wi-fi password. パスワードを再設定します。";
+  const std::string spans = kb::encode_body_spans(an.tokenize(text, kb::AnalysisMode::Index));
+  REQUIRE_FALSE(spans.empty());
+  std::vector<kb::Token> out;
+  std::size_t positions = 0;
+  // Spans of this text do not fit a shorter one, nor one whose code points they would cut.
+  CHECK_FALSE(kb::decode_body_spans(spans, text.substr(0, 20), out, positions));
+  CHECK_FALSE(kb::decode_body_spans(spans, "x" + text, out, positions));
+  CHECK_FALSE(kb::decode_body_spans(std::string(1, '\x80'), text, out, positions));  // a varint cut short
+  CHECK_FALSE(kb::decode_body_spans(std::string(1, '\x03'), text, out, positions));  // joined, with no words
+  CHECK_FALSE(kb::decode_body_spans(std::string("\x02\x01", 2), text, out, positions));  // a run never started
+  // Random damage: every accepted result stays inside the text, on code point boundaries.
+  std::mt19937 rng(7);
+  std::size_t accepted = 0;
+  for (int round = 0; round < 5000; ++round) {
+    std::string damaged = spans;
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) damaged[rng() % damaged.size()] = static_cast<char>(rng() % 256);
+    if (rng() % 4 == 0) damaged.resize(rng() % damaged.size());
+    if (!kb::decode_body_spans(damaged, text, out, positions)) continue;
+    ++accepted;
+    for (const auto& t : out) {
+      REQUIRE(t.begin < t.end);
+      REQUIRE(t.end <= text.size());
+      CHECK((static_cast<unsigned char>(text[t.begin]) & 0xC0) != 0x80);
+      if (t.end < text.size()) CHECK((static_cast<unsigned char>(text[t.end]) & 0xC0) != 0x80);
+    }
+  }
+  CHECK(accepted > 0);  // some damage still reads as (other) spans; they stay in bounds
+}
+
+TEST_CASE("tokens the format cannot give back get no spans") {
+  kb::Token later{"b", "b", 4, 5, kb::TokenKind::Word};
+  kb::Token earlier{"a", "a", 0, 1, kb::TokenKind::Word};
+  CHECK(kb::encode_body_spans({later, earlier}).empty());  // out of order
+  kb::Token joined{"ab", "ab", 0, 5, kb::TokenKind::Compound};
+  CHECK(kb::encode_body_spans({joined}).empty());  // joins words it does not follow
+  kb::Token bigram{"日本", "", 0, 6, kb::TokenKind::Bigram};
+  kb::Token unigram{"日", "", 0, 3, kb::TokenKind::Unigram};
+  CHECK(kb::encode_body_spans({unigram, bigram}).empty());  // a bigram without its second character
+}
