@@ -23,9 +23,10 @@ bool starts_code_point(std::string_view text, std::size_t at) {
 
 // Decodes `spans`; `text` (when not null) must hold every span on code point boundaries,
 // else every span must end within `text_size`.
-bool decode(std::string_view spans, std::size_t text_size, const std::string_view* text, std::vector<Token>& out,
-            std::size_t& positions) {
+bool decode(std::string_view spans, std::size_t text_size, const std::string_view* text,
+            std::vector<TokenSpan>& out, std::size_t& positions) {
   out.clear();
+  out.reserve(spans.size());  // an entry takes a byte or more and gives at most two tokens
   positions = 0;
   struct Char {
     std::size_t begin, end;
@@ -33,9 +34,9 @@ bool decode(std::string_view spans, std::size_t text_size, const std::string_vie
   std::vector<Char> run;
   auto flush_run = [&] {
     for (std::size_t k = 0; k < run.size(); ++k) {
-      out.push_back(Token{{}, {}, run[k].begin, run[k].end, TokenKind::Unigram});
+      out.push_back(TokenSpan{run[k].begin, run[k].end, TokenKind::Unigram});
       if (k + 1 < run.size()) {
-        out.push_back(Token{{}, {}, run[k].begin, run[k + 1].end, TokenKind::Bigram});
+        out.push_back(TokenSpan{run[k].begin, run[k + 1].end, TokenKind::Bigram});
         ++positions;
       }
     }
@@ -51,7 +52,7 @@ bool decode(std::string_view spans, std::size_t text_size, const std::string_vie
     const std::uint64_t delta = head >> 2;
     if (tag == kJoined) {
       if (delta != 0 || word_before == kNone || !run.empty()) return false;
-      out.push_back(Token{{}, {}, out[word_before].begin, out[last_word].end, TokenKind::Compound});
+      out.push_back(TokenSpan{out[word_before].begin, out[last_word].end, TokenKind::Compound});
       continue;
     }
     if (!get_varint(spans, pos, length)) return false;
@@ -62,7 +63,7 @@ bool decode(std::string_view spans, std::size_t text_size, const std::string_vie
     previous = begin;
     if (tag == kWord) {
       flush_run();
-      out.push_back(Token{{}, {}, begin, end, TokenKind::Word});
+      out.push_back(TokenSpan{begin, end, TokenKind::Word});
       ++positions;
       word_before = last_word;
       last_word = out.size() - 1;
@@ -103,7 +104,7 @@ std::string encode_body_spans(const std::vector<Token>& tokens) {
   }
   // Stored only if it gives the tokens back exactly (a tokenizer that one day orders its
   // tokens otherwise leaves bodies without spans rather than with wrong ones).
-  std::vector<Token> decoded;
+  std::vector<TokenSpan> decoded;
   std::size_t positions = 0;
   if (!decode(out, text_size, nullptr, decoded, positions) || decoded.size() != tokens.size()) return "";
   for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -114,7 +115,7 @@ std::string encode_body_spans(const std::vector<Token>& tokens) {
   return out;
 }
 
-bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<Token>& out,
+bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<TokenSpan>& out,
                        std::size_t& positions) {
   return decode(spans, text.size(), &text, out, positions);
 }

@@ -17,12 +17,19 @@ namespace kb {
 // decode_body_spans gives back exactly (then the body has no spans, and snippets analyse it).
 std::string encode_body_spans(const std::vector<Token>& tokens);
 
+// A token without its text.
+struct TokenSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  TokenKind kind = TokenKind::Word;
+};
+
 // The tokens of `text` from its spans: kind, begin and end exactly as tokenize gives them,
-// in its order, with empty `text` and `form` (the caller analyses a token only if it needs
-// its text). `positions` is set to the number of Word and Bigram tokens (each takes a
-// position). False, with `out` unspecified, when `spans` is damaged or does not fit `text`
-// (a span past its end or starting or ending inside a UTF-8 sequence).
-bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<Token>& out,
+// in its order (the caller analyses a token only if it needs its text). `positions` is set
+// to the number of Word and Bigram tokens (each takes a position). False, with `out`
+// unspecified, when `spans` is damaged or does not fit `text` (a span past its end or
+// starting or ending inside a UTF-8 sequence).
+bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<TokenSpan>& out,
                        std::size_t& positions);
 
 }  // namespace kb

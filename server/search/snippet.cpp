@@ -46,7 +46,8 @@ struct Match {
 // `exhausted`, which says that no later token can match. `best_possible`: the most distinct
 // terms a window can hold (a window with that many ends the search).
 // `tokens_of(from, to, sink)` gives sink each token of text[from, to) (whole lines), with
-// offsets into `text`, in Analyzer::tokenize's order.
+// offsets into `text`, in Analyzer::tokenize's order: a Token, or a TokenSpan (no text)
+// read from the body's spans; `match` takes what the source gives.
 template <class TokensFn, class MatchFn, class ExhaustedFn>
 std::string snippet_of(std::string_view text, std::size_t max_bytes, std::size_t best_possible,
                        TokensFn&& tokens_of, MatchFn&& match, ExhaustedFn&& exhausted) {
@@ -54,7 +55,7 @@ std::string snippet_of(std::string_view text, std::size_t max_bytes, std::size_t
   // The text is analysed a few lines at a time: analysis breaks words at every line break,
   // so the tokens are those of the whole text. Most texts show every query term together
   // early on, and the rest of the text then needs no analysis.
-  std::vector<Token> tokens;
+  std::vector<std::pair<std::size_t, std::size_t>> tokens;  // where each token is
   std::vector<Match> matches;
   std::size_t analysed = 0;  // bytes of `text` whose tokens are known
   bool capped = false;       // 256 matches: enough to choose from
@@ -63,12 +64,12 @@ std::string snippet_of(std::string_view text, std::size_t max_bytes, std::size_t
     const auto newline = analysed + kChunk < text.size() ? text.find('\n', analysed + kChunk) : std::string_view::npos;
     const std::size_t to = newline == std::string_view::npos ? text.size() : newline + 1;
     std::string term;
-    tokens_of(analysed, to, [&](Token&& t) {
+    tokens_of(analysed, to, [&](const auto& t) {
       if (match(t, term) && !capped) {
         matches.push_back({t.begin, t.end, std::move(term)});
         capped = matches.size() >= 256;
       }
-      tokens.push_back(std::move(t));
+      tokens.emplace_back(t.begin, t.end);
     });
     analysed = to;
   };
@@ -149,8 +150,8 @@ std::string snippet_of(std::string_view text, std::size_t max_bytes, std::size_t
   if (end < text.size()) {
     // End at the end of a token inside the window, so no word is cut.
     std::size_t last_token_end = 0;
-    for (const auto& t : tokens) {
-      if (t.begin >= start && t.end <= end) last_token_end = std::max(last_token_end, t.end);
+    for (const auto& [b, e] : tokens) {
+      if (b >= start && e <= end) last_token_end = std::max(last_token_end, e);
     }
     if (last_token_end > start) end = last_token_end;
   }
@@ -277,21 +278,6 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
     }
   }
   if (body.present.empty() && !loose_open && prefixes.empty()) return "";
-  // The body's tokens from its stored spans rather than its analysis, when the match needs
-  // no token's text: no prefix (a word's text tells whether it completes one) and no stem of
-  // one character other than ASCII (a CJK unigram's text tells whether it matches). A joined
-  // word's text is needed and analysed from its two words alone.
-  std::vector<Token> stored;
-  bool spans = false;
-  if (!body.spans.empty() && prefixes.empty()) {
-    auto single = [](const std::string& stem) { return code_points(stem) == 1 && static_cast<unsigned char>(stem[0]) >= 0x80; };
-    std::size_t positions = 0;
-    spans = std::none_of(body.present.begin(), body.present.end(), single) &&
-            std::none_of(body.loose.begin(), body.loose.end(), single) &&
-            decode_body_spans(body.spans, text, stored, positions) &&
-            (body.at.empty() || body.at.back().first < body.first_position + positions);
-  }
-  if (from_spans) *from_spans = spans;
   // Words and bigrams take the positions body.first_position, +1, ... in order, as they did
   // when the body was indexed (document_builder.cpp): the position lists say which match,
   // with no stemming. Unigrams and joined words have no position and are matched by their
@@ -300,15 +286,19 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   std::size_t next = 0;  // the first entry of body.at not yet reached
   bool drifted = false;
   auto has = [&](const std::string& stem) { return body.present.count(stem) > 0 || body.loose.count(stem) > 0; };
+  // The query stem at the next position, or null.
+  auto at_next_position = [&]() -> const std::string* {
+    ++position;
+    while (next < body.at.size() && body.at[next].first < position) ++next;
+    return next < body.at.size() && body.at[next].first == position ? &body.at[next].second : nullptr;
+  };
   auto match = [&](const Token& t, std::string& term) {
     if (t.kind == TokenKind::Word || t.kind == TokenKind::Bigram) {
-      ++position;
-      while (next < body.at.size() && body.at[next].first < position) ++next;
-      if (next < body.at.size() && body.at[next].first == position) {
-        term = body.at[next].second;
+      if (const std::string* stem = at_next_position()) {
+        term = *stem;
         // The index and this analysis must agree; an index built by another analyzer does
         // not, and the caller then falls back to make_snippet.
-        if (!spans && analyzer.stem(t) != term) drifted = true;
+        if (analyzer.stem(t) != term) drifted = true;
         return true;
       }
       if (!completes_prefix(t, prefixes)) return false;
@@ -320,18 +310,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
       term = t.text;
       return true;
     }
-    if (!t.text.empty()) {
-      term = analyzer.stem(t);
-      return has(term);
-    }
-    // A joined word from the spans: the analysis of its two words gives its text.
-    auto alone = analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
-    if (alone.empty() || alone.back().kind != TokenKind::Compound || alone.back().begin != 0 ||
-        alone.back().end != t.end - t.begin) {
-      drifted = true;
-      return false;
-    }
-    term = analyzer.stem(alone.back());
+    term = analyzer.stem(t);
     return has(term);
   };
   // Past the last listed position (`next` has gone beyond it) nothing more can match, unless
@@ -340,12 +319,48 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   auto exhausted = [&] { return drifted || (!open && next >= body.at.size()); };
   const std::size_t best_possible =
       prefixes.empty() ? body.present.size() + (loose_open ? body.loose.size() : 0) : std::size_t(-1);
-  std::size_t next_stored = 0;
-  auto stored_tokens = [&](std::size_t, std::size_t to, auto&& sink) {
-    while (next_stored < stored.size() && stored[next_stored].begin < to) sink(std::move(stored[next_stored++]));
-  };
-  std::string out = spans ? snippet_of(text, max_bytes, best_possible, stored_tokens, match, exhausted)
-                          : snippet_of(text, max_bytes, best_possible, analysed_tokens(text, analyzer), match, exhausted);
+
+  // The body's tokens from its stored spans rather than its analysis, when the match needs
+  // no token's text: no prefix (a word's text tells whether it completes one) and no stem of
+  // one character outside ASCII (a CJK unigram's text tells whether it matches). A joined
+  // word's text is needed: its two words alone are analysed.
+  std::vector<TokenSpan> stored;
+  bool spans = false;
+  if (!body.spans.empty() && prefixes.empty()) {
+    auto single = [](const std::string& stem) { return code_points(stem) == 1 && static_cast<unsigned char>(stem[0]) >= 0x80; };
+    std::size_t positions = 0;
+    spans = std::none_of(body.present.begin(), body.present.end(), single) &&
+            std::none_of(body.loose.begin(), body.loose.end(), single) &&
+            decode_body_spans(body.spans, text, stored, positions) &&
+            (body.at.empty() || body.at.back().first < body.first_position + positions);
+  }
+  std::string out;
+  if (spans) {
+    if (from_spans) *from_spans = true;
+    auto match_span = [&](const TokenSpan& t, std::string& term) {
+      if (t.kind == TokenKind::Word || t.kind == TokenKind::Bigram) {
+        const std::string* stem = at_next_position();
+        if (stem) term = *stem;
+        return stem != nullptr;
+      }
+      if (t.kind == TokenKind::Unigram) return false;  // no stem of one such character
+      auto alone = analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
+      if (alone.empty() || alone.back().kind != TokenKind::Compound || alone.back().begin != 0 ||
+          alone.back().end != t.end - t.begin) {
+        drifted = true;
+        return false;
+      }
+      term = analyzer.stem(alone.back());
+      return has(term);
+    };
+    std::size_t next_stored = 0;
+    auto stored_tokens = [&](std::size_t, std::size_t to, auto&& sink) {
+      for (; next_stored < stored.size() && stored[next_stored].begin < to; ++next_stored) sink(stored[next_stored]);
+    };
+    out = snippet_of(text, max_bytes, best_possible, stored_tokens, match_span, exhausted);
+  } else {
+    out = snippet_of(text, max_bytes, best_possible, analysed_tokens(text, analyzer), match, exhausted);
+  }
   if (drifted && consistent) *consistent = false;
   return out;
 }
