@@ -320,13 +320,13 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   const std::size_t best_possible =
       prefixes.empty() ? body.present.size() + (loose_open ? body.loose.size() : 0) : std::size_t(-1);
 
-  // The body's tokens from its stored spans rather than its analysis, when the match needs
-  // no token's text: no prefix (a word's text tells whether it completes one) and no stem of
-  // one character outside ASCII (a CJK unigram's text tells whether it matches). A joined
-  // word's text is needed: its two words alone are analysed.
+  // The body's tokens from its stored spans rather than its analysis, unless a stem is of
+  // one character outside ASCII (a CJK unigram's text would tell whether it matches). The
+  // few tokens whose text is needed are read alone: a joined word's two words, and with
+  // prefixes each word without a listed position (an ASCII word's text is its lowercase).
   std::vector<TokenSpan> stored;
   bool spans = false;
-  if (!body.spans.empty() && prefixes.empty()) {
+  if (!body.spans.empty()) {
     auto single = [](const std::string& stem) { return code_points(stem) == 1 && static_cast<unsigned char>(stem[0]) >= 0x80; };
     std::size_t positions = 0;
     spans = std::none_of(body.present.begin(), body.present.end(), single) &&
@@ -337,11 +337,44 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   std::string out;
   if (spans) {
     if (from_spans) *from_spans = true;
+    // The word token of a word span, analysed alone (false if alone it is not one word).
+    auto word_of = [&](const TokenSpan& t, Token& word) {
+      auto alone = analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
+      if (alone.size() != 1 || alone[0].kind != TokenKind::Word || alone[0].begin != 0 ||
+          alone[0].end != t.end - t.begin) {
+        return false;
+      }
+      word = std::move(alone[0]);
+      return true;
+    };
     auto match_span = [&](const TokenSpan& t, std::string& term) {
       if (t.kind == TokenKind::Word || t.kind == TokenKind::Bigram) {
-        const std::string* stem = at_next_position();
-        if (stem) term = *stem;
-        return stem != nullptr;
+        if (const std::string* stem = at_next_position()) {
+          term = *stem;
+          return true;
+        }
+        if (prefixes.empty() || t.kind != TokenKind::Word) return false;
+        const std::string_view span = text.substr(t.begin, t.end - t.begin);
+        Token word;
+        if (std::all_of(span.begin(), span.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+          // An ASCII word's text is its lowercase: compared before anything is built.
+          const bool completes = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
+            return p.size() <= span.size() && std::equal(p.begin(), p.end(), span.begin(), [](char a, char b) {
+                     return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+                   });
+          });
+          if (!completes) return false;
+          word = Token{std::string(span), {}, t.begin, t.end, TokenKind::Word};
+          for (char& c : word.text) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+          word.form = word.text;
+        } else if (!word_of(t, word)) {
+          drifted = true;
+          return false;
+        } else if (!completes_prefix(word, prefixes)) {
+          return false;
+        }
+        term = analyzer.stem(word);
+        return true;
       }
       if (t.kind == TokenKind::Unigram) return false;  // no stem of one such character
       auto alone = analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
