@@ -4,6 +4,8 @@
 #include "document_data.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <iterator>
 
 #include "utf8.h"
@@ -101,8 +103,20 @@ nlohmann::json select_fields(std::string_view header, std::initializer_list<std:
     const std::size_t value_end = skip_value(header, value_begin);
     if (value_end == kNone || value_end >= header.size()) return none;
     if (key == kBodyTextBytes || key == kBodySpansBytes || std::find(keys.begin(), keys.end(), key) != keys.end()) {
-      nlohmann::json value = nlohmann::json::parse(header.substr(value_begin, value_end - value_begin), nullptr, false);
-      if (value.is_discarded()) return none;
+      const std::string_view raw = header.substr(value_begin, value_end - value_begin);
+      nlohmann::json value;
+      std::uint64_t number = 0;
+      if (raw.front() == '"' && raw.find('\\') == std::string_view::npos) {
+        // A string without escapes (validated above, UTF-8 checked) is its bytes: what
+        // nlohmann's parse gives, without its lexer (titles and summaries of every hit).
+        value = std::string(raw.substr(1, raw.size() - 2));
+      } else if (raw.front() >= '0' && raw.front() <= '9' &&
+                 std::from_chars(raw.data(), raw.data() + raw.size(), number).ptr == raw.data() + raw.size()) {
+        value = number;  // at most 18 digits (skip_scalar): nlohmann's unsigned number
+      } else {
+        value = nlohmann::json::parse(raw, nullptr, false);
+        if (value.is_discarded()) return none;
+      }
       out[std::string(key)] = std::move(value);  // a repeated key: the last wins, as in nlohmann
     }
     if (header[value_end] == '}') return value_end + 1 == header.size() ? out : none;
