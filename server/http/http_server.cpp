@@ -228,12 +228,16 @@ struct HttpServer::Impl {
     const search::IndexStatus s = kb.status();
     json languages = json::object();
     for (const auto& [l, n] : s.languages) languages[l] = n;
+    json champions = json::object();
+    for (const auto& [l, n] : s.champion_lists) champions[l] = n;
     write_json(res, 200,
                {{"status", "ok"},
                 {"index_version", s.index_version},
                 {"built_at", s.built_at},
                 {"documents", s.documents},
-                {"languages", languages}});
+                {"languages", languages},
+                {"champion_lists", champions},
+                {"champion_lists_damaged", s.champion_lists_damaged}});
   }
 
   void install() {

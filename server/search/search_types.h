@@ -135,6 +135,10 @@ struct IndexStatus {
   std::string built_at;
   std::uint64_t documents = 0;
   std::map<std::string, std::uint64_t> languages;
+  // Per language, the common stems with champion lists (docs/schema.md); and the languages
+  // whose stored lists do not decode (their common-word queries are bounded instead).
+  std::map<std::string, std::uint64_t> champion_lists;
+  std::vector<std::string> champion_lists_damaged;
 };
 
 // Settings of the search library, from the server configuration.

@@ -1014,6 +1014,14 @@ IndexStatus Searcher::status() {
     s.built_at = db_.get_metadata(schema::kMetaBuiltAt);
     s.documents = db_.get_doccount();
     for (const auto& l : languages_) s.languages[l] = db_.get_termfreq(schema::term(schema::kLang, l));
+    if (champions_) {
+      for (const auto& [lang, lists] : *champions_) s.champion_lists[lang] = lists.size();
+    }
+    const std::string prefix(schema::kMetaChampionsPrefix);
+    for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k) {
+      const std::string lang = (*k).substr(prefix.size());
+      if (!s.champion_lists.count(lang)) s.champion_lists_damaged.push_back(lang);
+    }
   } catch (const Xapian::Error& e) {
     throw IndexUnavailable("generation " + generation_ + ": " + e.get_description(), "index_reopen");
   }

@@ -193,6 +193,9 @@ TEST_CASE("GET /health reports the live generation") {
   CHECK(body["index_version"] == "gen-000001");
   CHECK(body["documents"] == 10);
   CHECK(body["languages"]["ja"] == 2);
+  // Ten articles: no language is large enough for champion lists, and none is damaged.
+  CHECK(body["champion_lists"] == nlohmann::json::object());
+  CHECK(body["champion_lists_damaged"] == nlohmann::json::array());
 }
 
 TEST_CASE("SIGTERM stops the server cleanly") {

@@ -209,4 +209,20 @@ TEST_CASE("a knowledge base whose champion lists are damaged still answers") {
   const auto found = kb.search(finished("router", "en"));
   CHECK(found.hits.size() == 10);  // the bounded match, as without lists
   CHECK(found.total == 30);
+  // The operator sees it (GET /health): English has no lists, its stored value is damaged.
+  const auto status = kb.status();
+  CHECK(status.champion_lists.count("en") == 0);
+  CHECK(status.champion_lists_damaged == std::vector<std::string>{"en"});
+}
+
+TEST_CASE("the health status counts each language's champion lists") {
+  kb::test::TempDir content, dir;
+  for (int i = 0; i < 30; ++i) write_article(content, "en", "a" + std::to_string(100 + i), "Article", "The router, once.");
+  publish(content, dir, 20);
+  kb::search::KnowledgeBase kb(dir.path(), bounded_to(5));
+  kb.search(finished("router", "en"));  // a searcher, with the generation's lists
+  const auto status = kb.status();
+  REQUIRE(status.champion_lists.count("en") == 1);
+  CHECK(status.champion_lists.at("en") > 0);
+  CHECK(status.champion_lists_damaged.empty());
 }
