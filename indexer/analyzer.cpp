@@ -290,13 +290,15 @@ std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) 
         for (const char* el : elisions) {
           if (head == el) {
             norm.erase(0, apos + 1);
-            // Skip the same number of characters plus the apostrophe in the original.
-            const auto straight = original.find('\'');
-            const auto curly = original.find("\xE2\x80\x99");
-            if (straight != std::string_view::npos && (curly == std::string_view::npos || straight < curly)) {
-              token_begin = b + straight + 1;
-            } else if (curly != std::string_view::npos) {
-              token_begin = b + curly + 3;
+            // The token starts after the original's first apostrophe: the ASCII one, or one
+            // that folds to it (U+2019, and the full-width U+FF07).
+            std::size_t cut = std::string_view::npos;
+            for (const std::string_view apostrophe : {"'", "\xE2\x80\x99", "\xEF\xBC\x87"}) {
+              const auto at = original.find(apostrophe);
+              if (at < cut) {
+                cut = at;
+                token_begin = b + at + apostrophe.size();
+              }
             }
             break;
           }

@@ -1,6 +1,11 @@
-// Body spans (body_spans.h). The format, entry after entry:
+// Body spans (body_spans.h). Numbers are written as printable varints, five bits a
+// character, lowest first: '0'..'O' (0x30-0x4F) ends a number, ']'..'|' (0x5D-0x7C) has more
+// to come. Neither range holds '"' or '\', nor a control character, so the spans are a JSON
+// string as they are (no escapes) and a reader of the fields that knows nothing of them
+// skips them like any other field. The format:
 //
-//   varint((begin - previous begin) << 2 | tag), then for tags 0-2 varint(end - begin)
+//   size of the text in bytes, a hash of the text (text_hash), then entry after entry:
+//   ((begin - previous begin) << 2 | tag), then for tags 0-2 (end - begin)
 //
 // tag 0: a word; tag 1: the first character of a CJK run; tag 2: the next character of the
 // same run; tag 3 (no begin, no length): the joined form of the last two words ("wi-fi" ->
@@ -10,23 +15,59 @@
 
 #include <cstdint>
 
-#include "varint.h"
+#include "hash.h"
 
 namespace kb {
 namespace {
 
 constexpr std::uint64_t kWord = 0, kRunStart = 1, kRunNext = 2, kJoined = 3;
+constexpr char kLast = 0x30, kMore = 0x5D;  // first characters of the two ranges
+
+void put_number(std::string& out, std::uint64_t v) {
+  while (v >= 32) {
+    out.push_back(static_cast<char>(kMore + (v & 31)));
+    v >>= 5;
+  }
+  out.push_back(static_cast<char>(kLast + v));
+}
+
+bool get_number(std::string_view in, std::size_t& pos, std::uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64; shift += 5) {
+    if (pos >= in.size()) return false;
+    const char c = in[pos++];
+    if (c >= kLast && c < kLast + 32) {
+      const auto part = static_cast<std::uint64_t>(c - kLast);
+      if (shift > 0 && (part >> (64 - shift)) != 0) return false;  // more than 64 bits
+      v |= part << shift;
+      return true;
+    }
+    if (c < kMore || c >= kMore + 32) return false;
+    v |= static_cast<std::uint64_t>(c - kMore) << shift;
+  }
+  return false;
+}
+
+// FNV-1a (low 32 bits) of the text's first and last 32 bytes: with its size, enough to tell
+// the spans of another text, at a fixed cost per hit.
+std::uint64_t text_hash(std::string_view text) {
+  constexpr std::size_t kEnds = 32;
+  if (text.size() <= 2 * kEnds) return fnv1a64(text) & 0xFFFFFFFFu;
+  return fnv1a64(text.substr(text.size() - kEnds), fnv1a64(text.substr(0, kEnds))) & 0xFFFFFFFFu;
+}
 
 bool starts_code_point(std::string_view text, std::size_t at) {
   return at >= text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
 }
 
-// Decodes `spans`; `text` (when not null) must hold every span on code point boundaries,
-// else every span must end within `text_size`.
-bool decode(std::string_view spans, std::size_t text_size, const std::string_view* text,
-            std::vector<TokenSpan>& out, std::size_t& positions) {
+// Decodes the entries of `spans` from `pos` for a text of `text_size` bytes; when `text` is
+// given, every span must also start and end on its code point boundaries.
+bool decode_entries(std::string_view spans, std::size_t pos, std::size_t text_size, const std::string_view* text,
+                    std::vector<TokenSpan>& out, std::size_t& positions) {
   out.clear();
-  out.reserve(spans.size());  // an entry takes a byte or more and gives at most two tokens
+  // Every entry but a joined word's takes two characters or more and gives at most two
+  // tokens (a character's unigram and bigram); a joined word's takes one and gives one.
+  out.reserve(spans.size() - pos);
   positions = 0;
   struct Char {
     std::size_t begin, end;
@@ -44,10 +85,10 @@ bool decode(std::string_view spans, std::size_t text_size, const std::string_vie
   };
   constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::size_t last_word = kNone, word_before = kNone;  // indexes into `out`
-  std::size_t previous = 0, pos = 0;
+  std::size_t previous = 0;
   while (pos < spans.size()) {
     std::uint64_t head = 0, length = 0;
-    if (!get_varint(spans, pos, head)) return false;
+    if (!get_number(spans, pos, head)) return false;
     const std::uint64_t tag = head & 3;
     const std::uint64_t delta = head >> 2;
     if (tag == kJoined) {
@@ -55,7 +96,8 @@ bool decode(std::string_view spans, std::size_t text_size, const std::string_vie
       out.push_back(TokenSpan{out[word_before].begin, out[last_word].end, TokenKind::Compound});
       continue;
     }
-    if (!get_varint(spans, pos, length)) return false;
+    if (!get_number(spans, pos, length)) return false;
+    // previous <= text_size always: it is the begin of a span that ends within the text.
     if (delta > text_size - previous || length == 0 || length > text_size - previous - delta) return false;
     const std::size_t begin = previous + delta;
     const std::size_t end = begin + length;
@@ -82,31 +124,53 @@ bool decode(std::string_view spans, std::size_t text_size, const std::string_vie
   return true;
 }
 
+bool is_ascii(std::string_view s) {
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-std::string encode_body_spans(const std::vector<Token>& tokens) {
+std::string ascii_word_text(std::string_view word) {
+  std::string out(word);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string encode_body_spans(std::string_view text, const std::vector<Token>& tokens) {
+  if (tokens.empty()) return "";
   std::string out;
-  std::size_t previous = 0, text_size = 0;
+  put_number(out, text.size());
+  put_number(out, text_hash(text));
+  const std::size_t header = out.size();
+  std::size_t previous = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     if (t.kind == TokenKind::Bigram) continue;  // follows from the run's characters
     if (t.kind == TokenKind::Compound) {
-      put_varint(out, kJoined);
+      put_number(out, kJoined);
       continue;
     }
-    if (t.begin < previous || t.end <= t.begin) return "";
+    if (t.begin < previous || t.end <= t.begin || t.end > text.size()) return "";
+    // A search reads an ASCII word's text as its lowercase (snippets of unfinished words):
+    // a word whose token says otherwise leaves the body without spans.
+    const std::string_view span = text.substr(t.begin, t.end - t.begin);
+    if (t.kind == TokenKind::Word && is_ascii(span) && ascii_word_text(span) != t.text) return "";
     std::uint64_t tag = kWord;
     if (t.kind == TokenKind::Unigram) tag = i > 0 && tokens[i - 1].kind == TokenKind::Bigram ? kRunNext : kRunStart;
-    put_varint(out, (static_cast<std::uint64_t>(t.begin - previous) << 2) | tag);
-    put_varint(out, t.end - t.begin);
+    put_number(out, (static_cast<std::uint64_t>(t.begin - previous) << 2) | tag);
+    put_number(out, t.end - t.begin);
     previous = t.begin;
-    if (t.end > text_size) text_size = t.end;
   }
   // Stored only if it gives the tokens back exactly (a tokenizer that one day orders its
   // tokens otherwise leaves bodies without spans rather than with wrong ones).
   std::vector<TokenSpan> decoded;
   std::size_t positions = 0;
-  if (!decode(out, text_size, nullptr, decoded, positions) || decoded.size() != tokens.size()) return "";
+  if (!decode_entries(out, header, text.size(), &text, decoded, positions) || decoded.size() != tokens.size()) return "";
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (decoded[i].kind != tokens[i].kind || decoded[i].begin != tokens[i].begin || decoded[i].end != tokens[i].end) {
       return "";
@@ -117,7 +181,14 @@ std::string encode_body_spans(const std::vector<Token>& tokens) {
 
 bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<TokenSpan>& out,
                        std::size_t& positions) {
-  return decode(spans, text.size(), &text, out, positions);
+  // The spans of this very text: its size and hash, then the entries.
+  std::size_t pos = 0;
+  std::uint64_t size = 0, hash = 0;
+  if (!get_number(spans, pos, size) || size != text.size() || !get_number(spans, pos, hash) ||
+      hash != text_hash(text)) {
+    return false;
+  }
+  return decode_entries(spans, pos, text.size(), &text, out, positions);
 }
 
 }  // namespace kb

@@ -12,10 +12,15 @@
 
 namespace kb {
 
-// Encodes the tokens of a body, as Analyzer::tokenize gives them in AnalysisMode::Index, in
-// about two bytes per word or CJK character. Returns "" when the tokens are not in a shape
-// decode_body_spans gives back exactly (then the body has no spans, and snippets analyse it).
-std::string encode_body_spans(const std::vector<Token>& tokens);
+// Encodes the tokens of `text`, as Analyzer::tokenize gives them in AnalysisMode::Index, as
+// printable ASCII without '"' or '\' (a JSON string as it is), about two bytes per word or
+// CJK character, with the text's size and hash. Returns "" when the tokens are not in a shape
+// decode_body_spans gives back exactly, or an ASCII word's token text is not
+// ascii_word_text of its span (then the body has no spans, and snippets analyse it).
+std::string encode_body_spans(std::string_view text, const std::vector<Token>& tokens);
+
+// The token text of an ASCII word: its lowercase.
+std::string ascii_word_text(std::string_view word);
 
 // A token without its text.
 struct TokenSpan {
@@ -27,8 +32,8 @@ struct TokenSpan {
 // The tokens of `text` from its spans: kind, begin and end exactly as tokenize gives them,
 // in its order (the caller analyses a token only if it needs its text). `positions` is set
 // to the number of Word and Bigram tokens (each takes a position). False, with `out`
-// unspecified, when `spans` is damaged or does not fit `text` (a span past its end or
-// starting or ending inside a UTF-8 sequence).
+// unspecified, when `spans` is damaged or not of `text` (another size or hash, a span past
+// its end or starting or ending inside a UTF-8 sequence).
 bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<TokenSpan>& out,
                        std::size_t& positions);
 

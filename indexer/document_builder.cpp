@@ -95,7 +95,7 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
   writer.field(a.summary, schema::kSummary);
   const Xapian::termpos body_position = writer.next_position();
   // Where the body's tokens are, so a snippet needs no analysis of the body (docs/schema.md).
-  const std::string body_spans = encode_body_spans(writer.field(body_text, ""));
+  const std::string body_spans = encode_body_spans(body_text, writer.field(body_text, ""));
 
   doc.add_boolean_term(schema::term(schema::kUniqueId, a.id + "@" + a.lang));
   doc.add_boolean_term(schema::term(schema::kItem, a.id));
@@ -154,7 +154,9 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
       // query's words that the body has (docs/schema.md).
       {"body_position", body_position},
   };
-  doc.set_data(encode_document_data(data, body_text, a.body_markdown, body_spans));
+  // Where the body's tokens are (docs/schema.md): a field that readers without use for it skip.
+  if (!body_spans.empty()) data["body_spans"] = body_spans;
+  doc.set_data(encode_document_data(data, body_text, a.body_markdown));
   return doc;
 }
 

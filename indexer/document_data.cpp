@@ -1,5 +1,5 @@
-// Document data: `{fields}\n<body_text><body_markdown><body_spans>`, the fields holding the
-// lengths of body_text and (when there are spans) body_spans in bytes. nlohmann's dump escapes control characters, so the first newline
+// Document data: `{fields}\n<body_text><body_markdown>`, the fields holding the length of
+// body_text in bytes. nlohmann's dump escapes control characters, so the first newline
 // ends the fields.
 #include "document_data.h"
 
@@ -14,7 +14,7 @@ namespace kb {
 namespace {
 
 constexpr const char* kBodyTextBytes = "body_text_bytes";
-constexpr const char* kBodySpansBytes = "body_spans_bytes";
+constexpr const char* kBodySpans = "body_spans";
 
 constexpr std::size_t kNone = std::string_view::npos;
 
@@ -82,10 +82,11 @@ std::size_t skip_value(std::string_view s, std::size_t i, int depth = 0) {
 }
 
 // The top-level fields of the object `header` named in `keys` (and body_text_bytes), each
-// value parsed by nlohmann; a discarded value when `header` is not an object as nlohmann
-// dumps one (then the caller parses it whole, and damaged data is judged as always). The
-// fields not asked for are validated, not parsed: a damaged one rejects the header as the
-// whole parse does.
+// value as nlohmann parses it (a string without escapes and an unsigned number are read
+// directly, everything else by nlohmann); a discarded value when `header` is not an object as
+// nlohmann dumps one (then the caller parses it whole, and damaged data is judged as always).
+// The fields not asked for are validated, not parsed: a damaged one rejects the header as
+// the whole parse does.
 nlohmann::json select_fields(std::string_view header, std::initializer_list<std::string_view> keys) {
   const nlohmann::json none(nlohmann::json::value_t::discarded);
   nlohmann::json out = nlohmann::json::object();
@@ -102,7 +103,7 @@ nlohmann::json select_fields(std::string_view header, std::initializer_list<std:
     const std::size_t value_begin = key_end + 1;
     const std::size_t value_end = skip_value(header, value_begin);
     if (value_end == kNone || value_end >= header.size()) return none;
-    if (key == kBodyTextBytes || key == kBodySpansBytes || std::find(keys.begin(), keys.end(), key) != keys.end()) {
+    if (key == kBodyTextBytes || std::find(keys.begin(), keys.end(), key) != keys.end()) {
       const std::string_view raw = header.substr(value_begin, value_end - value_begin);
       nlohmann::json value;
       std::uint64_t number = 0;
@@ -125,6 +126,15 @@ nlohmann::json select_fields(std::string_view header, std::initializer_list<std:
   }
 }
 
+// Views the "body_spans" field, if `out.fields` has one as a string (a json value keeps its
+// strings on the heap, so the view survives moves of the result).
+void view_spans(DocumentData& out) {
+  out.body_spans = {};
+  if (!out.fields.is_object()) return;
+  const auto spans = out.fields.find(kBodySpans);
+  if (spans != out.fields.end() && spans->is_string()) out.body_spans = spans->get_ref<const std::string&>();
+}
+
 // Splits schema 2's `{fields}\n<bodies>` given the parsed fields; discards damaged data.
 void split_bodies(DocumentData& out, std::string_view bodies) {
   const auto text_bytes = out.fields.is_object() ? out.fields.find(kBodyTextBytes) : out.fields.end();
@@ -134,35 +144,23 @@ void split_bodies(DocumentData& out, std::string_view bodies) {
     return;
   }
   const auto n = text_bytes->get<std::size_t>();
-  std::size_t spans = 0;
-  const auto spans_bytes = out.fields.find(kBodySpansBytes);
-  if (spans_bytes != out.fields.end()) {
-    if (!spans_bytes->is_number_unsigned() || spans_bytes->get<std::size_t>() > bodies.size() - n) {
-      out.fields = nlohmann::json(nlohmann::json::value_t::discarded);
-      return;
-    }
-    spans = spans_bytes->get<std::size_t>();
-    out.fields.erase(kBodySpansBytes);
-  }
   out.fields.erase(kBodyTextBytes);
   out.body_text = bodies.substr(0, n);
-  out.body_markdown = bodies.substr(n, bodies.size() - n - spans);
-  out.body_spans = bodies.substr(bodies.size() - spans);
+  out.body_markdown = bodies.substr(n);
+  view_spans(out);
 }
 
 }  // namespace
 
 std::string encode_document_data(const nlohmann::json& fields, std::string_view body_text,
-                                 std::string_view body_markdown, std::string_view body_spans) {
+                                 std::string_view body_markdown) {
   nlohmann::json header = fields;
   header[kBodyTextBytes] = body_text.size();
-  if (!body_spans.empty()) header[kBodySpansBytes] = body_spans.size();
   std::string out = header.dump();
-  out.reserve(out.size() + 1 + body_text.size() + body_markdown.size() + body_spans.size());
+  out.reserve(out.size() + 1 + body_text.size() + body_markdown.size());
   out += '\n';
   out += body_text;
   out += body_markdown;
-  out += body_spans;
   return out;
 }
 
@@ -204,6 +202,7 @@ DocumentData decode_document_data(std::string_view data, std::initializer_list<s
       for (auto it = out.fields.begin(); it != out.fields.end();) {
         it = std::find(keys.begin(), keys.end(), it.key()) == keys.end() ? out.fields.erase(it) : std::next(it);
       }
+      view_spans(out);  // none unless asked for
     }
     return out;
   }

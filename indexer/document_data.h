@@ -1,5 +1,5 @@
 // The stored form of an article in a Xapian document's data: the fields as one small JSON
-// object, then the two bodies and the body's token spans as raw bytes, so a search reads a hit's fields without
+// object, then the two bodies as raw bytes, so a search reads a hit's fields without
 // scanning the bodies through a JSON parser (docs/schema.md, "Document data").
 #pragma once
 
@@ -15,13 +15,13 @@ struct DocumentData {
   nlohmann::json fields;       // every stored field but the bodies; discarded if damaged
   std::string_view body_text;  // plain text of the body (snippets), into the decoded data
   std::string_view body_markdown;
-  std::string_view body_spans;  // where body_text's tokens are (body_spans.h); empty if not stored
+  std::string_view body_spans;  // the "body_spans" field (body_spans.h) when `fields` has it
+                                // (a decode of some fields: when asked for), viewed there
 };
 
-// `fields` must be an object without "body_text" and "body_markdown". `body_spans` (from
-// encode_body_spans) is stored after the bodies when not empty.
+// `fields` must be an object without "body_text", "body_markdown" and "body_text_bytes".
 std::string encode_document_data(const nlohmann::json& fields, std::string_view body_text,
-                                 std::string_view body_markdown, std::string_view body_spans = {});
+                                 std::string_view body_markdown);
 
 // Decodes `data` (the views point into it, so it must outlive the result). Also reads the
 // JSON-only form of schema 1, whose bodies are fields of the object. Damaged data gives a

@@ -1,5 +1,5 @@
 // Unsigned LEB128 varints, for the compact binary values the indexer stores (champion
-// lists, body spans).
+// lists).
 #pragma once
 
 #include <cstddef>
@@ -24,6 +24,7 @@ inline bool get_varint(std::string_view in, std::size_t& pos, std::uint64_t& v) 
   for (int shift = 0; shift < 64; shift += 7) {
     if (pos >= in.size()) return false;
     const auto byte = static_cast<unsigned char>(in[pos++]);
+    if (shift == 63 && (byte & 0x7E) != 0) return false;  // bits past the 64th
     v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
     if ((byte & 0x80) == 0) return true;
   }

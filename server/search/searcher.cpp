@@ -621,10 +621,11 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     for (const auto& r : attempt.ranked) stored.push_back(db_.get_document(r.did).get_data());
     std::vector<DocumentData> decoded;
     decoded.reserve(stored.size());
-    // Only the fields a hit shows (and where its body starts): the stored header also holds
-    // questions, tags, internal notes and more that a result list never reads.
+    // Only the fields a hit shows (and where its body starts and its tokens are): the stored
+    // header also holds questions, tags, internal notes and more that a result list never
+    // reads.
     for (const auto& s : stored) {
-      decoded.push_back(decode_document_data(s, {"id", "lang", "title", "summary", "body_position"}));
+      decoded.push_back(decode_document_data(s, {"id", "lang", "title", "summary", "body_position", "body_spans"}));
     }
     const auto in_body = body_matches(attempt, decoded);
     for (std::size_t i = 0; i < attempt.ranked.size(); ++i) {
@@ -1015,12 +1016,14 @@ IndexStatus Searcher::status() {
     s.documents = db_.get_doccount();
     for (const auto& l : languages_) s.languages[l] = db_.get_termfreq(schema::term(schema::kLang, l));
     if (champions_) {
+      // A stored value that did not decode left its language out of the lists read (when
+      // they could not be read at all, there are none and nothing is known to be damaged).
       for (const auto& [lang, lists] : *champions_) s.champion_lists[lang] = lists.size();
-    }
-    const std::string prefix(schema::kMetaChampionsPrefix);
-    for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k) {
-      const std::string lang = (*k).substr(prefix.size());
-      if (!s.champion_lists.count(lang)) s.champion_lists_damaged.push_back(lang);
+      const std::string prefix(schema::kMetaChampionsPrefix);
+      for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k) {
+        const std::string lang = (*k).substr(prefix.size());
+        if (!s.champion_lists.count(lang)) s.champion_lists_damaged.push_back(lang);
+      }
     }
   } catch (const Xapian::Error& e) {
     throw IndexUnavailable("generation " + generation_ + ": " + e.get_description(), "index_reopen");

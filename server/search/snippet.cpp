@@ -323,7 +323,13 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   // The body's tokens from its stored spans rather than its analysis, unless a stem is of
   // one character outside ASCII (a CJK unigram's text would tell whether it matches). The
   // few tokens whose text is needed are read alone: a joined word's two words, and with
-  // prefixes each word without a listed position (an ASCII word's text is its lowercase).
+  // prefixes each word without a listed position (an ASCII word's text is its lowercase,
+  // ascii_word_text, which the indexer checked for every word it stored spans of). When more
+  // than kMostAlone tokens may need reading (words outside ASCII typed into as-you-type),
+  // reading each alone would cost more than analysing the body once, and it is analysed; a
+  // token that reads otherwise alone than in its text sends the snippet back to the analysis
+  // too.
+  constexpr std::size_t kMostAlone = 32;
   std::vector<TokenSpan> stored;
   bool spans = false;
   if (!body.spans.empty()) {
@@ -333,19 +339,21 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
             std::none_of(body.loose.begin(), body.loose.end(), single) &&
             decode_body_spans(body.spans, text, stored, positions) &&
             (body.at.empty() || body.at.back().first < body.first_position + positions);
-  }
-  std::string out;
-  if (spans) {
-    if (from_spans) *from_spans = true;
-    // The word token of a word span, analysed alone (false if alone it is not one word).
-    auto word_of = [&](const TokenSpan& t, Token& word) {
-      auto alone = analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
-      if (alone.size() != 1 || alone[0].kind != TokenKind::Word || alone[0].begin != 0 ||
-          alone[0].end != t.end - t.begin) {
-        return false;
+    std::size_t to_read = 0;  // at most: the joined words, and with prefixes the words outside ASCII
+    for (std::size_t i = 0; spans && i < stored.size(); ++i) {
+      const TokenSpan& t = stored[i];
+      if (t.kind == TokenKind::Compound ||
+          (t.kind == TokenKind::Word && !prefixes.empty() &&
+           std::any_of(text.begin() + static_cast<std::ptrdiff_t>(t.begin), text.begin() + static_cast<std::ptrdiff_t>(t.end),
+                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))) {
+        spans = ++to_read <= kMostAlone;
       }
-      word = std::move(alone[0]);
-      return true;
+    }
+  }
+  if (spans) {
+    bool gave_up = false;
+    auto alone = [&](const TokenSpan& t) {
+      return analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
     };
     auto match_span = [&](const TokenSpan& t, std::string& term) {
       if (t.kind == TokenKind::Word || t.kind == TokenKind::Bigram) {
@@ -357,43 +365,52 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         const std::string_view span = text.substr(t.begin, t.end - t.begin);
         Token word;
         if (std::all_of(span.begin(), span.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-          // An ASCII word's text is its lowercase: compared before anything is built.
+          // Compared as its lowercase before anything is built.
           const bool completes = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
             return p.size() <= span.size() && std::equal(p.begin(), p.end(), span.begin(), [](char a, char b) {
                      return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
                    });
           });
           if (!completes) return false;
-          word = Token{std::string(span), {}, t.begin, t.end, TokenKind::Word};
-          for (char& c : word.text) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+          word = Token{ascii_word_text(span), {}, t.begin, t.end, TokenKind::Word};
           word.form = word.text;
-        } else if (!word_of(t, word)) {
-          drifted = true;
-          return false;
-        } else if (!completes_prefix(word, prefixes)) {
-          return false;
+        } else {
+          auto tokens = alone(t);
+          if (tokens.size() != 1 || tokens[0].kind != TokenKind::Word || tokens[0].begin != 0 ||
+              tokens[0].end != span.size()) {
+            gave_up = true;  // alone, it is not this one word
+            return false;
+          }
+          word = std::move(tokens[0]);
+          if (!completes_prefix(word, prefixes)) return false;
         }
         term = analyzer.stem(word);
         return true;
       }
       if (t.kind == TokenKind::Unigram) return false;  // no stem of one such character
-      auto alone = analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
-      if (alone.empty() || alone.back().kind != TokenKind::Compound || alone.back().begin != 0 ||
-          alone.back().end != t.end - t.begin) {
-        drifted = true;
+      auto tokens = alone(t);
+      if (tokens.empty() || tokens.back().kind != TokenKind::Compound || tokens.back().begin != 0 ||
+          tokens.back().end != t.end - t.begin) {
+        gave_up = true;
         return false;
       }
-      term = analyzer.stem(alone.back());
+      term = analyzer.stem(tokens.back());
       return has(term);
     };
     std::size_t next_stored = 0;
     auto stored_tokens = [&](std::size_t, std::size_t to, auto&& sink) {
       for (; next_stored < stored.size() && stored[next_stored].begin < to; ++next_stored) sink(stored[next_stored]);
     };
-    out = snippet_of(text, max_bytes, best_possible, stored_tokens, match_span, exhausted);
-  } else {
-    out = snippet_of(text, max_bytes, best_possible, analysed_tokens(text, analyzer), match, exhausted);
+    auto stopped = [&] { return gave_up || exhausted(); };
+    std::string out = snippet_of(text, max_bytes, best_possible, stored_tokens, match_span, stopped);
+    if (!gave_up) {
+      if (from_spans) *from_spans = true;
+      return out;
+    }
+    position = body.first_position - 1;  // from the top, analysing
+    next = 0;
   }
+  std::string out = snippet_of(text, max_bytes, best_possible, analysed_tokens(text, analyzer), match, exhausted);
   if (drifted && consistent) *consistent = false;
   return out;
 }

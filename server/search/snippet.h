@@ -52,8 +52,10 @@ std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std
 // although "des" is indexed as "de"). `consistent` is set to false if the text's analysis
 // does not agree with the positions (an index built with another analyzer): the snippet is
 // then incomplete and make_snippet should be used instead. With the body's stored spans
-// (body.spans) and no prefixes, the body is not analysed at all: the spans say where each
-// token is (`from_spans` tells whether they were used).
+// (body.spans), the body is not analysed: the spans say where each token is, and only the
+// few tokens whose text matters are read (a joined word's two words; with prefixes, the words
+// at no listed position). `from_spans` tells whether they were used; the snippet is the same
+// either way.
 std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const BodyMatches& body,
                               std::size_t max_bytes = 220, const std::vector<std::string>& prefixes = {},
                               bool* consistent = nullptr, bool* from_spans = nullptr);

@@ -1,8 +1,10 @@
 // Unit tests of the stored body spans (indexer/body_spans.h): they give back exactly the
 // tokens the analyzer finds in every body of the bundled help center and the test fixtures,
-// in about two bytes per word, and damaged spans are rejected, never read past.
+// in about two bytes per word, as a JSON string needing no escapes; spans of another text
+// and damaged spans are rejected, never read past.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <random>
@@ -19,12 +21,27 @@ namespace {
 
 void check_round_trip(kb::Analyzer& an, std::string_view text, std::size_t& words, std::size_t& bytes) {
   const auto tokens = an.tokenize(text, kb::AnalysisMode::Index);
-  const std::string spans = kb::encode_body_spans(tokens);
+  const std::string spans = kb::encode_body_spans(text, tokens);
   if (tokens.empty()) {
     CHECK(spans.empty());
     return;
   }
   REQUIRE_FALSE(spans.empty());
+  // Printable ASCII without '"' or '\\': stored in the fields' JSON as it is.
+  for (const char c : spans) {
+    CHECK(c > 0x20);
+    CHECK(c < 0x7F);
+    CHECK(c != '"');
+    CHECK(c != '\\');
+  }
+  // Every ASCII word's token text is its lowercase, which searches read it as.
+  for (const auto& t : tokens) {
+    const std::string_view span = text.substr(t.begin, t.end - t.begin);
+    if (t.kind == kb::TokenKind::Word &&
+        std::all_of(span.begin(), span.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+      CHECK(kb::ascii_word_text(span) == t.text);
+    }
+  }
   std::vector<kb::TokenSpan> decoded;
   std::size_t positions = 0;
   REQUIRE(kb::decode_body_spans(spans, text, decoded, positions));
@@ -74,6 +91,7 @@ TEST_CASE("spans of the cases the format must get right") {
       {"ja", "日本語\n語"},
       {"th", "การตั้งค่ารหัสผ่านใหม่ ภาษาไทย"},
       {"de", "Über-Ärger—große Straße; Wi‐Fi and ＷＩ－ＦＩ"},
+      {"fr", "l＇aujourd'hui, l＇e-mail et l’été"},  // a full-width apostrophe ends the elision
       {"en", ""},
   };
   for (const auto& [lang, text] : cases) {
@@ -87,24 +105,33 @@ TEST_CASE("spans of the cases the format must get right") {
 TEST_CASE("damaged or foreign spans are rejected and never read past") {
   kb::Analyzer an("ja");
   const std::string text = "Reset the wi-fi password. パスワードを再設定します。";
-  const std::string spans = kb::encode_body_spans(an.tokenize(text, kb::AnalysisMode::Index));
+  const std::string spans = kb::encode_body_spans(text, an.tokenize(text, kb::AnalysisMode::Index));
   REQUIRE_FALSE(spans.empty());
   std::vector<kb::TokenSpan> out;
   std::size_t positions = 0;
-  // Spans of this text do not fit a shorter one, nor one whose code points they would cut.
+  REQUIRE(kb::decode_body_spans(spans, text, out, positions));
+  // The spans of this text are not those of another: longer, shorter, or the same size.
   CHECK_FALSE(kb::decode_body_spans(spans, text.substr(0, 20), out, positions));
   CHECK_FALSE(kb::decode_body_spans(spans, "x" + text, out, positions));
-  CHECK_FALSE(kb::decode_body_spans(std::string(1, '\x80'), text, out, positions));  // a varint cut short
-  CHECK_FALSE(kb::decode_body_spans(std::string(1, '\x03'), text, out, positions));  // joined, with no words
-  CHECK_FALSE(kb::decode_body_spans(std::string("\x02\x01", 2), text, out, positions));  // a run never started
+  std::string same_size = text;
+  same_size[0] = 'r';
+  CHECK_FALSE(kb::decode_body_spans(spans, same_size, out, positions));
+  // Characters outside the format's two ranges, and spans cut inside a number.
+  for (const char bad : {'"', '\\', '\x01', '\x80', ' ', '~'}) {
+    std::string damaged = spans;
+    damaged[damaged.size() / 2] = bad;
+    CHECK_FALSE(kb::decode_body_spans(damaged, text, out, positions));
+  }
+  CHECK_FALSE(kb::decode_body_spans("", text, out, positions));
   // Random damage: every accepted result stays inside the text, on code point boundaries.
   std::mt19937 rng(7);
   std::size_t accepted = 0;
   for (int round = 0; round < 5000; ++round) {
     std::string damaged = spans;
     const int edits = 1 + static_cast<int>(rng() % 3);
-    for (int e = 0; e < edits; ++e) damaged[rng() % damaged.size()] = static_cast<char>(rng() % 256);
-    if (rng() % 4 == 0) damaged.resize(rng() % damaged.size());
+    // From the header on: the text's size and hash are checked first.
+    for (int e = 0; e < edits; ++e) damaged[8 + rng() % (damaged.size() - 8)] = static_cast<char>(0x30 + rng() % 80);
+    if (rng() % 4 == 0) damaged.resize(8 + rng() % (damaged.size() - 8));
     if (!kb::decode_body_spans(damaged, text, out, positions)) continue;
     ++accepted;
     for (const auto& t : out) {
@@ -120,10 +147,15 @@ TEST_CASE("damaged or foreign spans are rejected and never read past") {
 TEST_CASE("tokens the format cannot give back get no spans") {
   kb::Token later{"b", "b", 4, 5, kb::TokenKind::Word};
   kb::Token earlier{"a", "a", 0, 1, kb::TokenKind::Word};
-  CHECK(kb::encode_body_spans({later, earlier}).empty());  // out of order
+  const std::string text = "a   b";
+  CHECK(kb::encode_body_spans(text, {later, earlier}).empty());  // out of order
   kb::Token joined{"ab", "ab", 0, 5, kb::TokenKind::Compound};
-  CHECK(kb::encode_body_spans({joined}).empty());  // joins words it does not follow
+  CHECK(kb::encode_body_spans(text, {joined}).empty());  // joins words it does not follow
   kb::Token bigram{"日本", "", 0, 6, kb::TokenKind::Bigram};
   kb::Token unigram{"日", "", 0, 3, kb::TokenKind::Unigram};
-  CHECK(kb::encode_body_spans({unigram, bigram}).empty());  // a bigram without its second character
+  CHECK(kb::encode_body_spans("日本", {unigram, bigram}).empty());  // a bigram without its second character
+  kb::Token upper{"A", "A", 0, 1, kb::TokenKind::Word};  // an ASCII word whose text is not its lowercase
+  CHECK(kb::encode_body_spans("A", {upper}).empty());
+  kb::Token lower{"a", "a", 0, 1, kb::TokenKind::Word};
+  CHECK_FALSE(kb::encode_body_spans("A", {lower}).empty());
 }

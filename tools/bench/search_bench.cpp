@@ -81,9 +81,9 @@ void time_queries(benchmark::State& state, const std::vector<Query>& queries, Ca
     benchmark::DoNotOptimize(resp);
   }
   // KB_BENCH_SLOWEST=N prints the N slowest queries of the run (to stderr): what the tail is.
-  if (const auto n = static_cast<std::size_t>(std::atol(env("KB_BENCH_SLOWEST").c_str())); n > 0) {
+  if (const long n = std::atol(env("KB_BENCH_SLOWEST").c_str()); n > 0) {
     std::sort(timed.begin(), timed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (std::size_t k = 0; k < std::min(n, timed.size()); ++k) {
+    for (std::size_t k = 0; k < std::min(static_cast<std::size_t>(n), timed.size()); ++k) {
       const Query& q = *timed[k].second;
       std::fprintf(stderr, "%8.3f ms  %-8s %s  %s%s%s\n", timed[k].first, q.kind.c_str(), q.lang.c_str(), q.text.c_str(),
                    q.category.empty() ? "" : "  category=", q.category.c_str());
