@@ -110,25 +110,28 @@ Searcher& KnowledgeBase::thread_searcher() {
     searcher.reset();  // close the old generation before opening the new one
     searcher = std::make_unique<Searcher>(*live, settings_);
     searcher->set_feedback(&feedback_);
-    searcher->set_champions(champion_lists(*live, searcher->database()));
+    auto [lists, damaged] = champion_lists(*live, searcher->database());
+    searcher->set_champions(std::move(lists), std::move(damaged));
   }
   return *searcher;
 }
 
-std::shared_ptr<const ChampionLists> KnowledgeBase::champion_lists(const GenerationRef& generation,
-                                                                   const Xapian::Database& db) {
+std::pair<std::shared_ptr<const ChampionLists>, std::shared_ptr<const std::vector<std::string>>>
+KnowledgeBase::champion_lists(const GenerationRef& generation, const Xapian::Database& db) {
   try {
     const std::string of = generation.path.string() + '\n' + db.get_metadata(schema::kMetaBuiltAt);
     const std::lock_guard<std::mutex> lock(champions_mutex_);
     if (!champions_ || champions_of_ != of) {
       // A value that does not decode leaves its language without lists: its common-word
       // queries are bounded, as with a generation built before the lists existed.
-      champions_ = std::make_shared<const ChampionLists>(read_champion_lists(db));
+      auto damaged = std::make_shared<std::vector<std::string>>();
+      champions_ = std::make_shared<const ChampionLists>(read_champion_lists(db, damaged.get()));
+      champions_damaged_ = std::move(damaged);
       champions_of_ = of;
     }
-    return champions_;
+    return {champions_, champions_damaged_};
   } catch (const Xapian::Error&) {
-    return nullptr;  // no lists: common-word queries are bounded (the search reports the error)
+    return {};  // no lists: common-word queries are bounded (the search reports the error)
   }
 }
 

@@ -1015,16 +1015,11 @@ IndexStatus Searcher::status() {
     s.built_at = db_.get_metadata(schema::kMetaBuiltAt);
     s.documents = db_.get_doccount();
     for (const auto& l : languages_) s.languages[l] = db_.get_termfreq(schema::term(schema::kLang, l));
+    // As read when the generation was opened (/health is probed often: no metadata read).
     if (champions_) {
-      // A stored value that did not decode left its language out of the lists read (when
-      // they could not be read at all, there are none and nothing is known to be damaged).
       for (const auto& [lang, lists] : *champions_) s.champion_lists[lang] = lists.size();
-      const std::string prefix(schema::kMetaChampionsPrefix);
-      for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k) {
-        const std::string lang = (*k).substr(prefix.size());
-        if (!s.champion_lists.count(lang)) s.champion_lists_damaged.push_back(lang);
-      }
     }
+    if (champions_damaged_) s.champion_lists_damaged = *champions_damaged_;
   } catch (const Xapian::Error& e) {
     throw IndexUnavailable("generation " + generation_ + ": " + e.get_description(), "index_reopen");
   }
