@@ -94,7 +94,8 @@ TEST_CASE("spans of the cases the format must get right") {
       {"fr", "l＇aujourd'hui, l＇e-mail et l’été"},  // a full-width apostrophe ends the elision
       {"en", ""},
   };
-  for (const auto& [lang, text] : cases) {
+  for (const auto& c : cases) {
+    const std::string lang = c[0], text = c[1];
     CAPTURE(text);
     kb::Analyzer an(lang);
     std::size_t words = 0, bytes = 0;
