@@ -294,7 +294,8 @@ TEST_CASE("spans that are not the body's, or tokens that read otherwise alone, g
   kb::Analyzer& fr = ix.analyzer("fr");
   const Xapian::docid did = out.add_document(kb::build_document(set.articles[0], fr, nullptr));
   out.commit();
-  const kb::DocumentData data = kb::decode_document_data(out.get_document(did).get_data());
+  const std::string stored = out.get_document(did).get_data();  // the decoded views point into it
+  const kb::DocumentData data = kb::decode_document_data(stored);
   REQUIRE_FALSE(data.body_spans.empty());
   const auto first = data.fields["body_position"].get<Xapian::termpos>();
   const std::set<std::string> stems = {fr.stem(fr.tokenize("routeur", kb::AnalysisMode::Query).at(0))};
