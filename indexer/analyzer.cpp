@@ -35,19 +35,6 @@ bool is_cjk(UChar32 c) {
 
 constexpr std::string_view kTypographicApostrophe = "\xE2\x80\x99";  // U+2019
 
-bool is_ascii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// NFKC case folding of ASCII text: A-Z to lowercase, nothing else changes.
-std::string ascii_lowercase(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return result;
-}
-
 UChar32 first_code_point(std::string_view s) {
   int32_t i = 0;
   UChar32 c = 0;

@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "hash.h"
+#include "utf8.h"
 
 namespace kb {
 namespace {
@@ -124,22 +125,7 @@ bool decode_entries(std::string_view spans, std::size_t pos, std::size_t text_si
   return true;
 }
 
-bool is_ascii(std::string_view s) {
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-
 }  // namespace
-
-std::string ascii_word_text(std::string_view word) {
-  std::string out(word);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string encode_body_spans(std::string_view text, const std::vector<Token>& tokens) {
   if (tokens.empty()) return "";
@@ -159,7 +145,7 @@ std::string encode_body_spans(std::string_view text, const std::vector<Token>& t
     // A search reads an ASCII word's text as its lowercase (snippets of unfinished words):
     // a word whose token says otherwise leaves the body without spans.
     const std::string_view span = text.substr(t.begin, t.end - t.begin);
-    if (t.kind == TokenKind::Word && is_ascii(span) && ascii_word_text(span) != t.text) return "";
+    if (t.kind == TokenKind::Word && is_ascii(span) && ascii_lowercase(span) != t.text) return "";
     std::uint64_t tag = kWord;
     if (t.kind == TokenKind::Unigram) tag = i > 0 && tokens[i - 1].kind == TokenKind::Bigram ? kRunNext : kRunStart;
     put_number(out, (static_cast<std::uint64_t>(t.begin - previous) << 2) | tag);

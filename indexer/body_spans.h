@@ -16,11 +16,8 @@ namespace kb {
 // printable ASCII without '"' or '\' (a JSON string as it is), about two bytes per word or
 // CJK character, with the text's size and hash. Returns "" when the tokens are not in a shape
 // decode_body_spans gives back exactly, or an ASCII word's token text is not
-// ascii_word_text of its span (then the body has no spans, and snippets analyse it).
+// ascii_lowercase of its span (then the body has no spans, and snippets analyse it).
 std::string encode_body_spans(std::string_view text, const std::vector<Token>& tokens);
-
-// The token text of an ASCII word: its lowercase.
-std::string ascii_word_text(std::string_view word);
 
 // A token without its text.
 struct TokenSpan {

@@ -27,6 +27,15 @@ std::string normalise_line_ends(std::string_view text);
 // it: one U+FFFD).
 std::size_t code_points(std::string_view text) noexcept;
 
+// Whether every byte of `text` is ASCII.
+bool is_ascii(std::string_view text) noexcept;
+
+// `c` with A-Z made lowercase (what NFKC case folding does to ASCII).
+inline char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// ASCII text with A-Z made lowercase: its NFKC case folding, and an ASCII word's token text.
+std::string ascii_lowercase(std::string_view text);
+
 // Longest prefix of `text` of at most `max_bytes` bytes that does not split a code point.
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
 

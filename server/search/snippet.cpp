@@ -324,7 +324,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   // one character outside ASCII (a CJK unigram's text would tell whether it matches). The
   // few tokens whose text is needed are read alone: a joined word's two words, and with
   // prefixes each word without a listed position (an ASCII word's text is its lowercase,
-  // ascii_word_text, which the indexer checked for every word it stored spans of). When more
+  // ascii_lowercase, which the indexer checked for every word it stored spans of). When more
   // than kMostAlone tokens may need reading (words outside ASCII typed into as-you-type),
   // reading each alone would cost more than analysing the body once, and it is analysed; a
   // token that reads otherwise alone than in its text sends the snippet back to the analysis
@@ -343,9 +343,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
     for (std::size_t i = 0; spans && i < stored.size(); ++i) {
       const TokenSpan& t = stored[i];
       if (t.kind == TokenKind::Compound ||
-          (t.kind == TokenKind::Word && !prefixes.empty() &&
-           std::any_of(text.begin() + static_cast<std::ptrdiff_t>(t.begin), text.begin() + static_cast<std::ptrdiff_t>(t.end),
-                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))) {
+          (t.kind == TokenKind::Word && !prefixes.empty() && !is_ascii(text.substr(t.begin, t.end - t.begin)))) {
         spans = ++to_read <= kMostAlone;
       }
     }
@@ -364,15 +362,14 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         if (prefixes.empty() || t.kind != TokenKind::Word) return false;
         const std::string_view span = text.substr(t.begin, t.end - t.begin);
         Token word;
-        if (std::all_of(span.begin(), span.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        if (is_ascii(span)) {
           // Compared as its lowercase before anything is built.
           const bool completes = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
-            return p.size() <= span.size() && std::equal(p.begin(), p.end(), span.begin(), [](char a, char b) {
-                     return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
-                   });
+            return p.size() <= span.size() &&
+                   std::equal(p.begin(), p.end(), span.begin(), [](char a, char b) { return a == ascii_lower(b); });
           });
           if (!completes) return false;
-          word = Token{ascii_word_text(span), {}, t.begin, t.end, TokenKind::Word};
+          word = Token{ascii_lowercase(span), {}, t.begin, t.end, TokenKind::Word};
           word.form = word.text;
         } else {
           auto tokens = alone(t);

@@ -175,8 +175,7 @@ TEST_CASE("a body snippet from the index's positions is make_snippet's snippet")
       });
       std::size_t to_read = 0;
       for (const auto& t : tokens) {
-        const bool ascii = std::all_of(body.begin() + static_cast<std::ptrdiff_t>(t.begin), body.begin() + static_cast<std::ptrdiff_t>(t.end),
-                                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        const bool ascii = kb::is_ascii(body.substr(t.begin, t.end - t.begin));
         if (t.kind == kb::TokenKind::Compound || (t.kind == kb::TokenKind::Word && !prefixes.empty() && !ascii)) ++to_read;
       }
       if (!one_character && to_read <= 32 && !expected.empty()) {

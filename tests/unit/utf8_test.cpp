@@ -199,3 +199,14 @@ TEST_CASE("code_points counts characters, an ill-formed sequence as one") {
     CHECK(kb::code_points(c.text) == c.expected);
   }
 }
+
+TEST_CASE("ASCII checks and lowercase leave everything but A-Z as it is") {
+  CHECK(kb::is_ascii(""));
+  CHECK(kb::is_ascii("Wi-Fi 5GHz, ok?"));
+  CHECK_FALSE(kb::is_ascii("caf\xC3\xA9"));
+  CHECK_FALSE(kb::is_ascii(std::string_view("a\x80", 2)));
+  CHECK(kb::ascii_lowercase("Wi-Fi ROUTER [Z@]") == "wi-fi router [z@]");
+  CHECK(kb::ascii_lower('@') == '@');
+  CHECK(kb::ascii_lower('[') == '[');
+  CHECK(kb::ascii_lower('Q') == 'q');
+}
