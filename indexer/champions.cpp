@@ -133,15 +133,15 @@ bool decode_champion_lists(const std::string& value, std::map<std::string, std::
   return true;
 }
 
-ChampionLists read_champion_lists(const Xapian::Database& db, std::vector<std::string>* damaged) {
-  ChampionLists out;
+StoredChampions read_champion_lists(const Xapian::Database& db) {
+  StoredChampions out;
   const std::string prefix(schema::kMetaChampionsPrefix);
   for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
     std::map<std::string, std::vector<Xapian::docid>> one;
     if (decode_champion_lists(db.get_metadata(*k), one)) {
-      out[(*k).substr(prefix.size())] = std::move(one);
-    } else if (damaged) {
-      damaged->push_back((*k).substr(prefix.size()));
+      out.lists[(*k).substr(prefix.size())] = std::move(one);
+    } else {
+      out.damaged.push_back((*k).substr(prefix.size()));
     }
   }
   return out;

@@ -34,10 +34,15 @@ ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per
 std::string encode_champion_lists(const std::map<std::string, std::vector<Xapian::docid>>& lists);
 bool decode_champion_lists(const std::string& value, std::map<std::string, std::vector<Xapian::docid>>& out);
 
-// The lists stored in `db` (every kb.champions.<lang> key). A language whose value does not
-// decode gets none (its common-word queries are then bounded as without lists), and is
-// added to `damaged` when given.
-ChampionLists read_champion_lists(const Xapian::Database& db, std::vector<std::string>* damaged = nullptr);
+// The lists stored in a database, and the languages whose stored value does not decode:
+// those get none (their common-word queries are then bounded as without lists).
+struct StoredChampions {
+  ChampionLists lists;
+  std::vector<std::string> damaged;
+};
+
+// The lists stored in `db` (every kb.champions.<lang> key).
+StoredChampions read_champion_lists(const Xapian::Database& db);
 
 // Computes `db`'s lists and stores them as its metadata, replacing those of an earlier build
 // (a language without common words gets none). Uncommitted changes of `db` count.

@@ -110,28 +110,25 @@ Searcher& KnowledgeBase::thread_searcher() {
     searcher.reset();  // close the old generation before opening the new one
     searcher = std::make_unique<Searcher>(*live, settings_);
     searcher->set_feedback(&feedback_);
-    auto [lists, damaged] = champion_lists(*live, searcher->database());
-    searcher->set_champions(std::move(lists), std::move(damaged));
+    searcher->set_champions(champion_lists(*live, searcher->database()));
   }
   return *searcher;
 }
 
-std::pair<std::shared_ptr<const ChampionLists>, std::shared_ptr<const std::vector<std::string>>>
-KnowledgeBase::champion_lists(const GenerationRef& generation, const Xapian::Database& db) {
+std::shared_ptr<const StoredChampions> KnowledgeBase::champion_lists(const GenerationRef& generation,
+                                                                     const Xapian::Database& db) {
   try {
     const std::string of = generation.path.string() + '\n' + db.get_metadata(schema::kMetaBuiltAt);
     const std::lock_guard<std::mutex> lock(champions_mutex_);
     if (!champions_ || champions_of_ != of) {
       // A value that does not decode leaves its language without lists: its common-word
       // queries are bounded, as with a generation built before the lists existed.
-      auto damaged = std::make_shared<std::vector<std::string>>();
-      champions_ = std::make_shared<const ChampionLists>(read_champion_lists(db, damaged.get()));
-      champions_damaged_ = std::move(damaged);
+      champions_ = std::make_shared<const StoredChampions>(read_champion_lists(db));
       champions_of_ = of;
     }
-    return {champions_, champions_damaged_};
+    return champions_;
   } catch (const Xapian::Error&) {
-    return {};  // no lists: common-word queries are bounded (the search reports the error)
+    return nullptr;  // no lists: common-word queries are bounded (the search reports the error)
   }
 }
 

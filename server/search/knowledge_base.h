@@ -10,8 +10,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <utility>
-#include <vector>
 
 #include "admission_gate.h"
 #include "champions.h"
@@ -65,9 +63,8 @@ class KnowledgeBase {
   Searcher& thread_searcher();
   // The champion lists of `generation` (`db`, a searcher's handle on it), read once and
   // shared by every thread's searcher on it (a few megabytes: a copy per worker thread would
-  // not do), and the languages whose stored lists are damaged. Null when unreadable.
-  std::pair<std::shared_ptr<const ChampionLists>, std::shared_ptr<const std::vector<std::string>>> champion_lists(
-      const GenerationRef& generation, const Xapian::Database& db);
+  // not do), with the languages whose stored lists are damaged. Null when unreadable.
+  std::shared_ptr<const StoredChampions> champion_lists(const GenerationRef& generation, const Xapian::Database& db);
   // Runs f on this thread's searcher.
   template <class F>
   auto with_searcher(F&& f);
@@ -88,8 +85,7 @@ class KnowledgeBase {
   // opens a generation, never on the search path.
   std::mutex champions_mutex_;
   std::string champions_of_;
-  std::shared_ptr<const ChampionLists> champions_;
-  std::shared_ptr<const std::vector<std::string>> champions_damaged_;
+  std::shared_ptr<const StoredChampions> champions_;
 
   std::mutex watch_mutex_;
   bool stopping_ = false;

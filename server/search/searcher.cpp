@@ -419,8 +419,8 @@ Xapian::Query Searcher::bounded(const Xapian::Query& query, Xapian::doccount min
 
 std::vector<Xapian::docid> Searcher::champion_candidates(const std::string& lang, const std::set<std::string>& stems) const {
   std::vector<Xapian::docid> ids;
-  const auto per_lang = champions_ ? champions_->find(lang) : ChampionLists::const_iterator();
-  if (!champions_ || per_lang == champions_->end()) return ids;
+  const auto per_lang = champions_ ? champions_->lists.find(lang) : ChampionLists::const_iterator();
+  if (!champions_ || per_lang == champions_->lists.end()) return ids;
   for (const auto& stem : stems) {
     const auto list = per_lang->second.find(stem);
     if (list == per_lang->second.end()) return {};  // a stem that is not common: no lists
@@ -1017,9 +1017,9 @@ IndexStatus Searcher::status() {
     for (const auto& l : languages_) s.languages[l] = db_.get_termfreq(schema::term(schema::kLang, l));
     // As read when the generation was opened (/health is probed often: no metadata read).
     if (champions_) {
-      for (const auto& [lang, lists] : *champions_) s.champion_lists[lang] = lists.size();
+      for (const auto& [lang, lists] : champions_->lists) s.champion_lists[lang] = lists.size();
+      s.champion_lists_damaged = champions_->damaged;
     }
-    if (champions_damaged_) s.champion_lists_damaged = *champions_damaged_;
   } catch (const Xapian::Error& e) {
     throw IndexUnavailable("generation " + generation_ + ": " + e.get_description(), "index_reopen");
   }

@@ -39,13 +39,9 @@ class Searcher {
   // The generation's database, as this searcher opened it.
   const Xapian::Database& database() const { return db_; }
   // The generation's champion lists (champions.h), shared by the searchers of the
-  // generation; none by default (common-word queries are then bounded). `damaged`: the
-  // languages whose stored lists did not decode (for status()).
-  void set_champions(std::shared_ptr<const ChampionLists> champions,
-                     std::shared_ptr<const std::vector<std::string>> damaged = nullptr) {
-    champions_ = std::move(champions);
-    champions_damaged_ = std::move(damaged);
-  }
+  // generation, with the languages whose stored lists did not decode (for status()); none
+  // by default (common-word queries are then bounded).
+  void set_champions(std::shared_ptr<const StoredChampions> champions) { champions_ = std::move(champions); }
 
   // Throws kb::InvalidArgument (codes: invalid_parameter, query_too_long) for bad requests,
   // kb::IndexUnavailable if the database fails underneath.
@@ -145,8 +141,7 @@ class Searcher {
   std::map<std::string, std::unique_ptr<Xapian::Database>> spelling_;
   std::map<std::string, std::unique_ptr<QueryBuilder>> builders_;  // after analyzers_
   std::map<std::string, std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>>> language_runs_;
-  std::shared_ptr<const ChampionLists> champions_;  // shared by the generation's searchers
-  std::shared_ptr<const std::vector<std::string>> champions_damaged_;
+  std::shared_ptr<const StoredChampions> champions_;  // shared by the generation's searchers
   const FeedbackBoost* feedback_ = nullptr;
 };
 
