@@ -33,7 +33,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kBatch = 256;  // as kb_writer.cpp
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -95,6 +94,7 @@ int usage() {
                "usage: kb-bench-index-floor --content DIR --work DIR [--limit N] [--writers N]\n"
                "  --work DIR   scratch folder for the shards (emptied first)\n"
                "  --limit N    the first N articles by language and id (default: all)\n"
+               "  --batch N    articles a batch, a commit each (default 256, as kb-index)\n"
                "  --writers N  writers (default: one per core, at most 4, as kb-index)\n"
                "  --strip LIST comma-separated parts left out of step 2: data (the stored fields),\n"
                "               positions, fields (the title/questions/summary stems), unigrams (CJK)\n");
@@ -106,6 +106,7 @@ int usage() {
 int main(int argc, char** argv) {
   fs::path content, work;
   std::size_t limit = 0;
+  std::size_t batch = 256;  // as kb_writer.cpp
   std::string strip;
   unsigned writers = std::min(std::max(1u, std::thread::hardware_concurrency()), 4u);
   for (int i = 1; i < argc; ++i) {
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
     if (arg == "--content") content = argv[++i];
     else if (arg == "--work") work = argv[++i];
     else if (arg == "--limit") limit = std::strtoul(argv[++i], nullptr, 10);
+    else if (arg == "--batch") batch = std::max(1ul, std::strtoul(argv[++i], nullptr, 10));
     else if (arg == "--writers") writers = static_cast<unsigned>(std::max(1ul, std::strtoul(argv[++i], nullptr, 10)));
     else if (arg == "--strip") strip = std::string(",") + argv[++i] + ",";
     else return usage();
@@ -145,8 +147,8 @@ int main(int argc, char** argv) {
   const double analyse_ms = on_threads(writers, [&](unsigned j) {
     std::map<std::string, std::unique_ptr<kb::Analyzer>> analyzers;
     std::vector<std::string> words;
-    for (std::size_t start = j * kBatch; start < articles.size(); start += writers * kBatch) {
-      for (std::size_t i = start; i < std::min(articles.size(), start + kBatch); ++i) {
+    for (std::size_t start = j * batch; start < articles.size(); start += writers * batch) {
+      for (std::size_t i = start; i < std::min(articles.size(), start + batch); ++i) {
         const kb::Article& a = *articles[i];
         auto& analyzer = analyzers[a.lang];
         if (!analyzer) analyzer = std::make_unique<kb::Analyzer>(a.lang);
@@ -162,7 +164,7 @@ int main(int argc, char** argv) {
     std::size_t in_batch = 0;
     for (const auto& doc : built[j]) {
       db.add_document(doc);
-      if (++in_batch == kBatch) {
+      if (++in_batch == batch) {
         db.commit();
         in_batch = 0;
       }
@@ -180,7 +182,7 @@ int main(int argc, char** argv) {
 
   const double n = static_cast<double>(articles.size());
   const double floor_s = (xapian_ms + merge_ms) / 1000.0;
-  std::printf("records            %zu (%u writers)\n", articles.size(), writers);
+  std::printf("records            %zu (%u writers, batches of %zu)\n", articles.size(), writers, batch);
   std::printf("read and import    %.0f ms (not in the floor)\n", read_ms);
   std::printf("analysis           %.0f ms  (build_document; kb-index's own work)\n", analyse_ms);
   std::printf("xapian add+commit  %.0f ms\n", xapian_ms);
