@@ -6,7 +6,8 @@
 # load before each run, default 5), KB_BENCH_CONNECTIONS (16),
 # KB_BENCH_DIR (work folder, default var/bench), KB_BENCH_REUSE=1 (keep the indexes already in
 # that folder and run the queries only), KB_BENCH_PREWARM=1 (read the indexes into the page
-# cache before the runs).
+# cache before the runs), KB_BENCH_FLOOR=1 (also run kb-bench-index-floor: Xapian's own share
+# of a build, on at most 100k records, which it holds in memory: about 3 GB).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -27,7 +28,7 @@ if ((${#need[@]})); then
   $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2 || { $SUDO apt-get update >&2; $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2; }
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)" --target kb-index kb-server kb-bench-corpus kb-bench-fts5 kb-bench-search >/dev/null
+cmake --build build -j"$(nproc)" --target kb-index kb-server kb-bench-corpus kb-bench-fts5 kb-bench-search kb-bench-index-floor >/dev/null
 
 bin=build
 corpus="$work/corpus-$records"
@@ -162,6 +163,14 @@ read -r z_rps z_p50 z_p99 z_err z_n < <(run_wrk kb-zipf "$kb_port" "/v1/search?q
 
 per_s() { awk -v r="$records" -v s="$1" 'BEGIN { if (s + 0 > 0) printf "%.0f", r / s; else print "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f", a / b; else print "-" }'; }
+floor_line=""
+if [[ "${KB_BENCH_FLOOR:-0}" == 1 ]]; then
+  echo "== Xapian's floor for a build (kb-bench-index-floor)" >&2
+  floor_out=$("$bin/tools/kb-bench-index-floor" --content "$corpus" --work "$work/floor" --limit 100000)
+  echo "$floor_out" >&2
+  floor_line="Xapian's floor: $(grep '^records' <<<"$floor_out" | sed 's/^records *//'): $(grep '^xapian floor' <<<"$floor_out" | sed 's/^xapian floor *//')"
+fi
+
 faster_peer=$(awk -v a="$f_rps" -v b="$g_rps" -v c="$fo_rps" 'BEGIN { m=a; if (b>m) m=b; if (c>m) m=c; print m }')
 
 cat <<TABLE
@@ -174,7 +183,9 @@ records: $records   connections: $conns   duration: ${duration}s per run   cores
 | kb-index | $kb_s | $(per_s "$kb_s") | $kb_mb | $kb_disk |
 | SQLite FTS5 | $fts_s | $(per_s "$fts_s") | $fts_mb | $fts_disk |
 | Groonga | $gr_s | $(per_s "$gr_s") | $gr_mb | $gr_disk |
-
+${floor_line:+
+$floor_line
+}
 | HTTP run | requests/s | p50 | p99 | socket errors | non-2xx |
 |---|---|---|---|---|---|
 | kb-server /health (ceiling) | $h_rps | $h_p50 | $h_p99 | $h_err | $h_n |
