@@ -15,11 +15,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <xapian.h>
@@ -39,13 +41,25 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 
 // Runs body(j) on `n` threads (j = 0..n-1) and returns the wall time in ms.
+// An exception on any thread is rethrown here once all have finished.
 template <class F>
 double on_threads(unsigned n, F body) {
   const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::exception_ptr> failures(n);
+  auto guarded = [&](unsigned j) {
+    try {
+      body(j);
+    } catch (...) {
+      failures[j] = std::current_exception();
+    }
+  };
   std::vector<std::thread> threads;
-  for (unsigned j = 1; j < n; ++j) threads.emplace_back(body, j);
-  body(0);
+  for (unsigned j = 1; j < n; ++j) threads.emplace_back(guarded, j);
+  guarded(0);
   for (auto& t : threads) t.join();
+  for (const auto& f : failures) {
+    if (f) std::rethrow_exception(f);
+  }
   return ms_since(t0);
 }
 
@@ -92,8 +106,8 @@ void strip_parts(Xapian::Document& doc, const std::string& list) {
 int usage() {
   std::fprintf(stderr,
                "usage: kb-bench-index-floor --content DIR --work DIR [--limit N] [--writers N]\n"
-               "  --work DIR   scratch folder for the shards (emptied first)\n"
-               "  --limit N    the first N articles by language and id (default: all)\n"
+               "  --work DIR   folder for the shards (in a subfolder of its own, removed after)\n"
+               "  --limit N    the first N articles, grouped by language (default: all)\n"
                "  --batch N    articles a batch, a commit each (default 256, as kb-index)\n"
                "  --writers N  writers (default: one per core, at most 4, as kb-index)\n"
                "  --strip LIST comma-separated parts left out of step 2: data (the stored fields),\n"
@@ -103,7 +117,7 @@ int usage() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   fs::path content, work;
   std::size_t limit = 0;
   std::size_t batch = 256;  // as kb_writer.cpp
@@ -121,6 +135,15 @@ int main(int argc, char** argv) {
     else return usage();
   }
   if (content.empty() || work.empty()) return usage();
+  for (std::size_t at = 1; at < strip.size();) {
+    const std::size_t comma = strip.find(',', at);
+    const std::string part = strip.substr(at, comma - at);
+    if (part != "data" && part != "positions" && part != "fields" && part != "unigrams" && part != "none") {
+      std::fprintf(stderr, "--strip: unknown part \"%s\"\n", part.c_str());
+      return usage();
+    }
+    at = comma + 1;
+  }
 
   auto t0 = std::chrono::steady_clock::now();
   const kb::plugins::ImporterRegistry registry;
@@ -138,10 +161,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "no articles under %s\n", content.c_str());
     return 1;
   }
+  if (!set.ok()) std::fprintf(stderr, "note: the content has errors that kb-index would refuse\n");
 
+  // A subfolder of its own: nothing else under --work is touched.
+  work /= "kb-bench-index-floor-" + std::to_string(::getpid());
   std::error_code ec;
   fs::remove_all(work, ec);
   fs::create_directories(work);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } cleanup{work};
   // Writer j takes batches j, j + writers, ... (kb_writer.cpp's shards).
   std::vector<std::vector<Xapian::Document>> built(writers);
   const double analyse_ms = on_threads(writers, [&](unsigned j) {
@@ -178,7 +211,6 @@ int main(int argc, char** argv) {
   for (unsigned j = 0; j < writers; ++j) all.add_database(Xapian::Database((work / ("shard-" + std::to_string(j))).string()));
   all.compact((work / "merged").string());
   const double merge_ms = ms_since(t0);
-  fs::remove_all(work, ec);
 
   const double n = static_cast<double>(articles.size());
   const double floor_s = (xapian_ms + merge_ms) / 1000.0;
@@ -191,4 +223,15 @@ int main(int argc, char** argv) {
   std::printf("all three steps    %.2f s = %.0f records/s\n", (analyse_ms + xapian_ms + merge_ms) / 1000.0,
               n / ((analyse_ms + xapian_ms + merge_ms) / 1000.0));
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kb-bench-index-floor: %s\n", e.what());
+  } catch (const Xapian::Error& e) {
+    std::fprintf(stderr, "kb-bench-index-floor: %s\n", e.get_description().c_str());
+  }
+  return 1;
 }
