@@ -105,7 +105,8 @@ void strip_parts(Xapian::Document& doc, const std::string& list) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: kb-bench-index-floor --content DIR --work DIR [--limit N] [--writers N]\n"
+               "usage: kb-bench-index-floor --content DIR --work DIR [--limit N] [--batch N] [--writers N]\n"
+               "                            [--strip LIST]\n"
                "  --work DIR   folder for the shards (in a subfolder of its own, removed after)\n"
                "  --limit N    the first N articles, grouped by language (default: all)\n"
                "  --batch N    articles a batch, a commit each (default 256, as kb-index)\n"
