@@ -106,11 +106,12 @@ void strip_parts(Xapian::Document& doc, const std::string& list) {
 int usage() {
   std::fprintf(stderr,
                "usage: kb-bench-index-floor --content DIR --work DIR [--limit N] [--batch N] [--writers N]\n"
-               "                            [--strip LIST]\n"
+               "                            [--block-size BYTES] [--strip LIST]\n"
                "  --work DIR   folder for the shards (in a subfolder of its own, removed after)\n"
                "  --limit N    the first N articles, grouped by language (default: all)\n"
                "  --batch N    articles a batch, a commit each (default 256, as kb-index)\n"
                "  --writers N  writers (default: one per core, at most 4, as kb-index)\n"
+               "  --block-size BYTES  Xapian's B-tree blocks (2048-65536, a power of two; default 8192)\n"
                "  --strip LIST comma-separated parts left out of step 2: data (the stored fields),\n"
                "               positions, fields (the title/questions/summary stems), unigrams (CJK)\n");
   return 2;
@@ -122,6 +123,7 @@ int run(int argc, char** argv) {
   fs::path content, work;
   std::size_t limit = 0;
   std::size_t batch = 256;  // as kb_writer.cpp
+  unsigned block_size = 0;  // Xapian's default (8 KB)
   std::string strip;
   unsigned writers = std::min(std::max(1u, std::thread::hardware_concurrency()), 4u);
   for (int i = 1; i < argc; ++i) {
@@ -131,6 +133,7 @@ int run(int argc, char** argv) {
     else if (arg == "--work") work = argv[++i];
     else if (arg == "--limit") limit = std::strtoul(argv[++i], nullptr, 10);
     else if (arg == "--batch") batch = std::max(1ul, std::strtoul(argv[++i], nullptr, 10));
+    else if (arg == "--block-size") block_size = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     else if (arg == "--writers") writers = static_cast<unsigned>(std::max(1ul, std::strtoul(argv[++i], nullptr, 10)));
     else if (arg == "--strip") strip = std::string(",") + argv[++i] + ",";
     else return usage();
@@ -194,7 +197,8 @@ int run(int argc, char** argv) {
   });
   const double xapian_ms = on_threads(writers, [&](unsigned j) {
     Xapian::WritableDatabase db((work / ("shard-" + std::to_string(j))).string(),
-                                Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
+                                Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC,
+                                static_cast<int>(block_size));
     std::size_t in_batch = 0;
     for (const auto& doc : built[j]) {
       db.add_document(doc);
@@ -210,7 +214,7 @@ int run(int argc, char** argv) {
   t0 = std::chrono::steady_clock::now();
   Xapian::Database all;
   for (unsigned j = 0; j < writers; ++j) all.add_database(Xapian::Database((work / ("shard-" + std::to_string(j))).string()));
-  all.compact((work / "merged").string());
+  all.compact((work / "merged").string(), 0, static_cast<int>(block_size));
   const double merge_ms = ms_since(t0);
 
   const double n = static_cast<double>(articles.size());
