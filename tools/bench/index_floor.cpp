@@ -30,6 +30,8 @@
 #include "builtin_importers.h"
 #include "content_loader.h"
 #include "document_builder.h"
+#include "schema.h"
+#include "utf8.h"
 
 namespace fs = std::filesystem;
 
@@ -67,12 +69,21 @@ bool has(const std::string& list, const char* part) {
   return list.find(std::string(",") + part + ",") != std::string::npos;
 }
 
-// A CJK unigram: "Z" and one character of three or more UTF-8 bytes.
-bool is_unigram(const std::string& term) {
-  if (term.size() < 4 || term[0] != 'Z') return false;
-  const auto lead = static_cast<unsigned char>(term[1]);
-  const std::size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 0;
-  return len > 0 && term.size() == 1 + len;
+// A CJK unigram: the stem prefix and one character of three or more UTF-8 bytes.
+bool is_unigram(std::string_view term) {
+  const std::string_view prefix = kb::schema::kStemmed;
+  if (term.substr(0, prefix.size()) != prefix) return false;
+  const std::string_view stem = term.substr(prefix.size());
+  return !stem.empty() && static_cast<unsigned char>(stem[0]) >= 0xE0 && kb::code_points(stem) == 1;
+}
+
+// A stem of the title, the questions or the summary (document_builder.cpp).
+bool is_field_stem(std::string_view term) {
+  for (const std::string_view field : {kb::schema::kTitle, kb::schema::kQuestions, kb::schema::kSummary}) {
+    const std::string prefix = kb::schema::term(kb::schema::kStemmed, field);
+    if (term.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
 }
 
 // Leaves the parts named in `list` out of `doc` (the analysis is untimed by then).
@@ -91,8 +102,7 @@ void strip_parts(Xapian::Document& doc, const std::string& list) {
   }
   doc.clear_terms();
   for (const auto& t : terms) {
-    const bool field = t.name.rfind("ZS", 0) == 0 || t.name.rfind("ZXQ", 0) == 0 || t.name.rfind("ZXA", 0) == 0;
-    if (field && has(list, "fields")) continue;
+    if (is_field_stem(t.name) && has(list, "fields")) continue;
     if (t.positions.empty() && is_unigram(t.name) && has(list, "unigrams")) continue;
     if (t.positions.empty() || has(list, "positions")) {
       if (t.wdf == 0) doc.add_boolean_term(t.name);
@@ -113,7 +123,8 @@ int usage() {
                "  --writers N  writers (default: one per core, at most 4, as kb-index)\n"
                "  --block-size BYTES  Xapian's B-tree blocks (2048-65536, a power of two; default 8192)\n"
                "  --strip LIST comma-separated parts left out of step 2: data (the stored fields),\n"
-               "               positions, fields (the title/questions/summary stems), unigrams (CJK)\n");
+               "               positions, fields (the title/questions/summary stems), unigrams (CJK);\n"
+               "               none rebuilds the documents term by term as the others do: their baseline\n");
   return 2;
 }
 
