@@ -15,7 +15,7 @@ ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per
   ChampionLists out;
   const Xapian::docid last = db.get_lastdocid();
   if (db.get_doccount() == 0 || per_word == 0) return out;
-  // Each document's language (an index into `langs`) and length, read once.
+  // Each document's language (an index into `langs`), read once.
   const std::string lang_prefix(schema::kLang);
   std::vector<std::string> langs;
   std::vector<Xapian::doccount> lang_docs;
@@ -28,9 +28,6 @@ ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per
     for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) lang_of[*p] = index;
   }
   if (langs.empty()) return out;
-  std::vector<Xapian::termcount> length(static_cast<std::size_t>(last) + 1, 0);
-  for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) length[*p] = p.get_doclength();
-  const double avlen = db.get_avlength() > 0 ? db.get_avlength() : 1.0;
   // A language of at most `per_word` documents gets no lists: each would hold all of the
   // language's documents that have the word, which the bounded match ranks anyway. Nor does
   // it lower the bar for the others (a pilot translation of five articles made every stem
@@ -59,10 +56,9 @@ ChampionLists compute_champion_lists(const Xapian::Database& db, std::size_t per
       const Xapian::docid did = *p;
       const std::uint16_t l = lang_of[did];
       if (l == kNone || !common[l]) continue;
-      // BM25's term weight less its idf: (k1 + 1) wdf / (k1 ((1 - b) + b normlen) + wdf).
-      const double wdf = p.get_wdf();
-      const double normlen = std::max(length[did] / avlen, 0.5);
-      scored[l].emplace_back(2.0 * wdf / ((0.5 + 0.5 * normlen) + wdf), did);
+      // BM25's term weight less its idf grows with the wdf, stored length-normalised
+      // (schema.h): the search's (k1 + 1) wdf / (k1 + wdf) ranks as the wdf does.
+      scored[l].emplace_back(static_cast<double>(p.get_wdf()), did);
     }
     const std::string stem = term.substr(stem_prefix.size());
     for (std::size_t l = 0; l < langs.size(); ++l) {

@@ -2,9 +2,14 @@
 // into its own prefix plus the shared positional stems.
 #include "document_builder.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -81,10 +86,61 @@ std::string content_version(const Article& a, const std::string& body_text) {
   return hex64(h);
 }
 
+// Stores each free-text term's wdf length-normalised (schema.h): BM25's length
+// normalisation done once here instead of for every candidate of every search.
+void normalise_wdfs(Xapian::Document& doc, double norm_length) {
+  std::vector<std::pair<std::string, Xapian::termcount>> terms;
+  Xapian::termcount length = 0;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    terms.emplace_back(*t, t.get_wdf());
+    length += t.get_wdf();
+  }
+  const double norm = (1.0 - schema::kNormB) +
+                      schema::kNormB * std::max(length / norm_length, schema::kNormMinLength);
+  for (const auto& [term, wdf] : terms) {
+    const auto target = static_cast<Xapian::termcount>(std::max(1.0, std::round(schema::kWdfScale * wdf / norm)));
+    if (target > wdf) {
+      doc.add_term(term, target - wdf);
+    } else if (target < wdf) {
+      // Only in an article over 31 times the average length: Xapian lowers a wdf only by
+      // removing the term, so the term goes and comes back with its positions.
+      auto it = doc.termlist_begin();
+      it.skip_to(term);
+      const std::vector<Xapian::termpos> positions(it.positionlist_begin(), it.positionlist_end());
+      doc.remove_term(term);
+      for (const Xapian::termpos p : positions) doc.add_posting(term, p, 0);
+      doc.add_term(term, target);
+    }
+  }
+}
+
 }  // namespace
 
+Xapian::termcount natural_length(const Xapian::Document& doc) {
+  Xapian::termcount length = 0;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) length += t.get_wdf();
+  return length;
+}
+
+double estimate_norm_length(const std::vector<Article>& articles, const std::vector<std::size_t>& order,
+                            std::size_t sample) {
+  std::map<std::string, std::unique_ptr<Analyzer>> analyzers;
+  double total = 0;
+  std::size_t counted = 0;
+  const std::size_t step = std::max<std::size_t>(1, order.size() / std::max<std::size_t>(1, sample));
+  for (std::size_t i = 0; i < order.size() && counted < sample; i += step) {
+    const Article& a = articles[order[i]];
+    if (a.status == Status::Draft) continue;
+    auto& analyzer = analyzers[a.lang];
+    if (!analyzer) analyzer = std::make_unique<Analyzer>(a.lang);
+    total += natural_length(build_document(a, *analyzer));
+    ++counted;
+  }
+  return counted > 0 && total > 0 ? total / static_cast<double>(counted) : 1.0;
+}
+
 Xapian::Document build_document(const Article& a, Analyzer& analyzer,
-                                std::vector<std::string>* spelling_words) {
+                                std::vector<std::string>* spelling_words, double norm_length) {
   Xapian::Document doc;
   // Only public content feeds the spelling dictionary ("did you mean" must not leak).
   TermWriter writer(doc, analyzer, a.audience == Audience::Public ? spelling_words : nullptr);
@@ -96,6 +152,7 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
   const Xapian::termpos body_position = writer.next_position();
   // Where the body's tokens are, so a snippet needs no analysis of the body (docs/schema.md).
   const std::string body_spans = encode_body_spans(body_text, writer.field(body_text, ""));
+  if (norm_length > 0) normalise_wdfs(doc, norm_length);
 
   doc.add_boolean_term(schema::term(schema::kUniqueId, a.id + "@" + a.lang));
   doc.add_boolean_term(schema::term(schema::kItem, a.id));

@@ -1,6 +1,7 @@
 // Turns an Article into the Xapian document of the schema (schema.h).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,18 @@ namespace kb {
 // article's language). Internal notes are stored in the document data but never indexed, so
 // a public search can neither find nor reveal them. Words of public articles are appended to
 // `spelling_words` (if given) for the spelling dictionary. Not thread-safe (uses `analyzer`).
+// With `norm_length` > 0 the free-text terms' wdfs are length-normalised against it
+// (schema.h, kWdfScale); with 0 they are the natural counts.
 Xapian::Document build_document(const Article& article, Analyzer& analyzer,
-                                std::vector<std::string>* spelling_words = nullptr);
+                                std::vector<std::string>* spelling_words = nullptr,
+                                double norm_length = 0);
+
+// A document's natural length: the sum of its terms' wdfs (as built with norm_length 0).
+Xapian::termcount natural_length(const Xapian::Document& doc);
+
+// The average natural length of up to `sample` of `articles` (drafts skipped), evenly spread
+// over `order` (indexes into `articles`): the norm_length of a complete build. 1 when none.
+double estimate_norm_length(const std::vector<Article>& articles, const std::vector<std::size_t>& order,
+                            std::size_t sample = 512);
 
 }  // namespace kb

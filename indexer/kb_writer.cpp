@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -235,6 +237,15 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       std::stable_sort(order.begin(), order.end(),
                        [&](std::size_t x, std::size_t y) { return articles[x].lang < articles[y].lang; });
     }
+    // Term frequencies are stored length-normalised (schema.h) against the average length:
+    // a complete build estimates it from a sample of its articles; an incremental one keeps
+    // its base's, so that old and new documents are normalised alike.
+    double norm_length = 0;
+    if (!fresh) {
+      const std::string recorded = db_holder->get_metadata(schema::kMetaNormLength);
+      if (!recorded.empty()) norm_length = std::strtod(recorded.c_str(), nullptr);
+    }
+    if (!(norm_length > 0)) norm_length = estimate_norm_length(articles, order);
     struct Batch {
       std::size_t start = 0, end = 0;
       std::vector<std::optional<Xapian::Document>> docs;
@@ -257,7 +268,8 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
             const Article& article = articles[order[i]];
             if (article.status == Status::Draft) continue;
             batch.docs[i - start] =
-                build_document(article, analyzer_in(worker_analyzers[w], article.lang), &batch.words[i - start]);
+                build_document(article, analyzer_in(worker_analyzers[w], article.lang), &batch.words[i - start],
+                               norm_length);
           }
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
@@ -300,7 +312,8 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
                 ++shard_drafts[j];
               } else {
                 words.clear();
-                sdb.add_document(build_document(article, analyzer_in(worker_analyzers[j], article.lang), &words));
+                sdb.add_document(
+                    build_document(article, analyzer_in(worker_analyzers[j], article.lang), &words, norm_length));
                 auto& counts = shard_spelling[j][article.lang];
                 for (const auto& word : words) ++counts[word];
               }
@@ -382,6 +395,13 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     out_db.set_metadata(schema::kMetaBuiltAt, utc_now_iso8601());
     out_db.set_metadata(schema::kMetaArticles, std::to_string(result.documents));
     out_db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+    {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.6g", norm_length);
+      out_db.set_metadata(schema::kMetaNormLength, buffer);
+      std::snprintf(buffer, sizeof buffer, "%g", schema::kWdfScale);
+      out_db.set_metadata(schema::kMetaWdfScale, buffer);
+    }
     for (const auto& [lang, lexicon] : options.lexicons) {
       out_db.set_metadata(std::string(schema::kMetaLexiconPrefix) + lang, serialise_lexicon(lexicon));
     }

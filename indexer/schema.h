@@ -42,11 +42,27 @@ inline constexpr const char* kMetaGeneration = "kb.generation";
 inline constexpr const char* kMetaBuiltAt = "kb.built_at";
 inline constexpr const char* kMetaArticles = "kb.articles";
 inline constexpr const char* kMetaSchema = "kb.schema";
-inline constexpr const char* kSchemaVersion = "2";
+inline constexpr const char* kSchemaVersion = "3";
+// The average document length and the scale that a build normalised term frequencies with
+// (below): a search ranks with the scale its generation was built with.
+inline constexpr const char* kMetaNormLength = "kb.norm_length";
+inline constexpr const char* kMetaWdfScale = "kb.wdf_scale";
 inline constexpr const char* kMetaLexiconPrefix = "kb.lexicon.";  // + language: JSON
 inline constexpr const char* kMetaChampionsPrefix = "kb.champions.";  // + language (champions.h)
 // Per-language spelling dictionaries: Xapian databases in <generation>/spelling-<lang>.
 inline constexpr const char* kSpellingDirPrefix = "spelling-";
+
+// Length-normalised term frequencies (since schema 3, docs/schema.md): every free-text
+// term's wdf is stored as kWdfScale * wdf / norm, where norm = (1 - kNormB) + kNormB *
+// max(length / kb.norm_length, kNormMinLength) is BM25's length normalisation (length: the
+// document's natural length, the sum of its natural wdfs). A search ranks with BM25 with
+// k1 = kWdfScale and b = 0: the same term weights as BM25(k1 = 1, b = 0.5) on natural wdfs,
+// times (kWdfScale + 1) / 2, without reading any document's length. The scale keeps the
+// rounding to whole wdfs small: at 256, 400 of 400 bench queries keep their best result
+// (docs/performance.md).
+inline constexpr double kWdfScale = 256.0;
+inline constexpr double kNormB = 0.5;
+inline constexpr double kNormMinLength = 0.5;
 
 // Gap between the positions of two fields, so phrases never match across fields.
 inline constexpr Xapian::termpos kFieldGap = 100;

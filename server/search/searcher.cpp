@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iterator>
 
 #include <nlohmann/json.hpp>
@@ -272,6 +273,15 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
       db_(open_generation(generation)),
       enquire_(db_) {
   try {
+    // Schema 3 stores length-normalised wdfs (schema.h): BM25 without length normalisation
+    // then ranks as BM25 (k1 = 1, b = 0.5) did on natural wdfs, and no search reads a
+    // document length. Older generations keep Xapian's default, BM25 (1, 0, 1, 0.5, 0.5).
+    if (std::atoi(db_.get_metadata(schema::kMetaSchema).c_str()) >= 3) {
+      double scale = std::strtod(db_.get_metadata(schema::kMetaWdfScale).c_str(), nullptr);
+      if (!(scale >= 1 && scale <= 1e6)) scale = schema::kWdfScale;
+      enquire_.set_weighting_scheme(Xapian::BM25Weight(scale, 0, 1, 0, schema::kNormMinLength));
+      weight_scale_ = (scale + 1) / 2;
+    }
     const std::string prefix(schema::kLang);
     for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
       languages_.insert((*t).substr(prefix.size()));
@@ -637,8 +647,9 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       hit.lang = data.value("lang", "");
       hit.title = data.value("title", "");
       hit.summary = data.value("summary", "");
-      hit.score = r.weight;
-      hit.bm25 = r.relevance;
+      // In the units of BM25 (k1 = 1, b = 0.5), whatever the generation's schema.
+      hit.score = r.weight / weight_scale_;
+      hit.bm25 = r.relevance / weight_scale_;
       hit.feedback = r.feedback;
       hit.percent = r.percent;
       hit.url = url_for(hit.id, hit.lang);

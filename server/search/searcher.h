@@ -135,6 +135,7 @@ class Searcher {
   SearchSettings settings_;
   Xapian::Database db_;
   Xapian::Enquire enquire_;
+  double weight_scale_ = 1.0;  // Xapian's weights over BM25 (k1 = 1, b = 0.5)'s (schema.h)
   std::set<std::string> languages_;
   std::map<std::string, std::unique_ptr<Analyzer>> analyzers_;
   std::map<std::string, Lexicon> lexicons_;

@@ -190,6 +190,15 @@ int run(int argc, char** argv) {
       fs::remove_all(dir, ignored);
     }
   } cleanup{work};
+  // Length-normalised wdfs as kb-index stores them, against the same sample's average.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < set.articles.size(); ++i) {
+    if (set.articles[i].status != kb::Status::Draft) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t x, std::size_t y) { return set.articles[x].lang < set.articles[y].lang; });
+  if (limit > 0 && order.size() > limit) order.resize(limit);
+  const double norm_length = kb::estimate_norm_length(set.articles, order);
   // Writer j takes batches j, j + writers, ... (kb_writer.cpp's shards).
   std::vector<std::vector<Xapian::Document>> built(writers);
   const double analyse_ms = on_threads(writers, [&](unsigned j) {
@@ -201,7 +210,7 @@ int run(int argc, char** argv) {
         auto& analyzer = analyzers[a.lang];
         if (!analyzer) analyzer = std::make_unique<kb::Analyzer>(a.lang);
         words.clear();
-        built[j].push_back(kb::build_document(a, *analyzer, &words));
+        built[j].push_back(kb::build_document(a, *analyzer, &words, norm_length));
         if (!strip.empty()) strip_parts(built[j].back(), strip);
       }
     }
