@@ -173,5 +173,13 @@ TEST_CASE("a complete build is compacted (written in shards, merged): smaller, t
   kb::KnowledgeBaseWriter(compacted.path()).publish({articles[0]}, next);
   const auto after = kb::read_live_generation(compacted.path());
   REQUIRE(after);
-  CHECK(Xapian::Database(after->path.string()).get_doccount() == dc.get_doccount());
+  const Xapian::Database da(after->path.string());
+  CHECK(da.get_doccount() == dc.get_doccount());
+  // An incremental build normalises its documents' wdfs against its base's average length
+  // (schema.h), as one article is no sample of the base.
+  const std::string norm = dc.get_metadata(kb::schema::kMetaNormLength);
+  CHECK(std::strtod(norm.c_str(), nullptr) > 0);
+  CHECK(da.get_metadata(kb::schema::kMetaNormLength) == norm);
+  CHECK(da.get_metadata(kb::schema::kMetaWdfScale) == dc.get_metadata(kb::schema::kMetaWdfScale));
+  CHECK(da.get_metadata(kb::schema::kMetaSchema) == kb::schema::kSchemaVersion);
 }
