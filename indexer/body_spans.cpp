@@ -58,7 +58,7 @@ std::uint64_t text_hash(std::string_view text) {
 }
 
 bool starts_code_point(std::string_view text, std::size_t at) {
-  return at >= text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+  return at >= text.size() || !is_continuation_byte(static_cast<unsigned char>(text[at]));
 }
 
 // Decodes the entries of `spans` from `pos` for a text of `text_size` bytes; when `text` is

@@ -47,7 +47,7 @@ LineColumn line_column_at(std::string_view text, std::size_t offset) noexcept {
     if (c == '\n') {
       ++lc.line;
       lc.column = 1;
-    } else if ((c & 0xC0) != 0x80) {
+    } else if (!is_continuation_byte(c)) {
       ++lc.column;
     }
   }
@@ -82,12 +82,6 @@ std::string ascii_lowercase(std::string_view text) {
   return result;
 }
 
-std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept {
-  if (text.size() <= max_bytes) return text;
-  std::size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
 
 std::size_t code_points(std::string_view text) noexcept {
   std::size_t n = 0;

@@ -27,6 +27,9 @@ std::string normalise_line_ends(std::string_view text);
 // it: one U+FFFD).
 std::size_t code_points(std::string_view text) noexcept;
 
+// Whether `c` continues a UTF-8 sequence (10xxxxxx) rather than starting a code point.
+inline bool is_continuation_byte(unsigned char c) noexcept { return (c & 0xC0) == 0x80; }
+
 // Whether every byte of `text` is ASCII.
 bool is_ascii(std::string_view text) noexcept;
 
@@ -37,6 +40,12 @@ inline char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_
 std::string ascii_lowercase(std::string_view text);
 
 // Longest prefix of `text` of at most `max_bytes` bytes that does not split a code point.
-std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
+// (Inline, with is_continuation_byte: the channel renderers use them without kb_indexer.)
+inline std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && is_continuation_byte(static_cast<unsigned char>(text[end]))) --end;
+  return text.substr(0, end);
+}
 
 }  // namespace kb

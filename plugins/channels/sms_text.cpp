@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "text.h"
+#include "utf8.h"
 
 namespace kb::plugins {
 namespace {
@@ -106,7 +107,7 @@ std::string fit_sms(std::string_view text_in, std::string_view link, int max_seg
   }
   if (fits(message(text, link))) return message(text, link);
 
-  const std::string_view head = utf8_head(text, kMaxUsefulBytes);
+  const std::string_view head = utf8_prefix(text, kMaxUsefulBytes);
   const auto sentences = sentence_ends(head);
   for (auto it = sentences.rbegin(); it != sentences.rend(); ++it) {
     const std::string m = message(trim_end(std::string(head.substr(0, *it))), link);

@@ -2,6 +2,7 @@
 #include "speech.h"
 
 #include "text.h"
+#include "utf8.h"
 
 namespace kb::plugins {
 namespace {
@@ -33,7 +34,7 @@ std::string speakable_text(std::string_view input, double max_words) {
   text = collapse_whitespace(text);
   if (spoken_words(text) <= max_words) return text;
   // Nothing beyond what could possibly fit is looked at: a word is at least one byte.
-  const std::string_view head = utf8_head(text, static_cast<std::size_t>(max_words * 16) + 16);
+  const std::string_view head = utf8_prefix(text, static_cast<std::size_t>(max_words * 16) + 16);
   const auto sentences = sentence_ends(head);
   for (auto it = sentences.rbegin(); it != sentences.rend(); ++it) {
     std::string cut = trim_end(std::string(head.substr(0, *it)));

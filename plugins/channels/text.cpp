@@ -1,6 +1,8 @@
 // UTF-8 decoding, escaping and the word/sentence boundaries renderers cut at.
 #include "text.h"
 
+#include "utf8.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -51,7 +53,7 @@ std::vector<std::size_t> code_point_offsets(std::string_view text, std::u32strin
     }
     bool ok = len != 0 && i + len <= n;
     for (std::size_t k = 1; ok && k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) ok = false;
+      if (!is_continuation_byte(s[i + k])) ok = false;
       else c = (c << 6) | (s[i + k] & 0x3F);
     }
     if (ok && (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))) ok = false;
@@ -99,12 +101,6 @@ std::string encode_utf8(std::u32string_view text) {
   return out;
 }
 
-std::string_view utf8_head(std::string_view text, std::size_t max_bytes) noexcept {
-  if (text.size() <= max_bytes) return text;
-  std::size_t n = max_bytes;
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  return text.substr(0, n);
-}
 
 std::string xml_escape(std::string_view text) {
   std::string out;

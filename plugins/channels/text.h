@@ -13,9 +13,6 @@ namespace kb::plugins {
 std::u32string decode_utf8(std::string_view text);
 std::string encode_utf8(std::u32string_view text);
 
-// The longest prefix of `text` of at most `max_bytes` bytes that does not split a code point.
-std::string_view utf8_head(std::string_view text, std::size_t max_bytes) noexcept;
-
 // Escapes &, <, >, " and ' for XML and HTML text and quoted attributes.
 std::string xml_escape(std::string_view text);
 

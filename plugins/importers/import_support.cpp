@@ -8,6 +8,7 @@
 
 #include "hash.h"
 #include "language.h"
+#include "utf8.h"
 
 namespace kb::plugins {
 namespace {
@@ -25,9 +26,6 @@ std::string path_language(const std::string& candidate) {
   auto norm = normalise_language_tag(candidate);
   return norm ? *norm : "";
 }
-
-// Counts one code point per UTF-8 lead byte.
-bool is_lead_byte(unsigned char c) { return (c & 0xC0) != 0x80; }
 
 }  // namespace
 
@@ -132,7 +130,7 @@ std::string summary_from_text(std::string_view plain_text, std::size_t max_bytes
   std::size_t end = text.rfind(' ', room);
   if (end == std::string::npos || end < room / 2) {
     end = room;
-    while (end > 0 && !is_lead_byte(static_cast<unsigned char>(text[end]))) --end;
+    while (end > 0 && is_continuation_byte(static_cast<unsigned char>(text[end]))) --end;
   }
   return text.substr(0, end) + "\xE2\x80\xA6";
 }
@@ -173,7 +171,7 @@ std::vector<DelimitedRecord> parse_delimited(std::string_view text, char delimit
       if (c == '\n') {
         ++line;
         column = 1;
-      } else if (is_lead_byte(c)) {
+      } else if (!is_continuation_byte(c)) {
         ++column;
       }
     }

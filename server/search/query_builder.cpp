@@ -121,7 +121,7 @@ std::string QueryBuilder::completion_prefix(const std::string& typed) const {
     if (db_.allterms_begin(prefix) != db_.allterms_end(prefix)) return prefix;
     if (cut == kMaxStemCut) return "";
     // One code point less: its continuation bytes, then its first byte.
-    while ((static_cast<unsigned char>(prefix.back()) & 0xC0) == 0x80) prefix.pop_back();
+    while (is_continuation_byte(static_cast<unsigned char>(prefix.back()))) prefix.pop_back();
     prefix.pop_back();
     if (prefix.size() < shortest) return "";
   }
