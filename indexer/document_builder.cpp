@@ -24,37 +24,38 @@ namespace {
 
 class TermWriter {
  public:
-  TermWriter(Xapian::Document& doc, Analyzer& analyzer, std::vector<std::string>* spelling)
-      : doc_(doc), analyzer_(analyzer), spelling_(spelling) {}
+  // `wdf_inc`: what each occurrence adds to its term's wdf (the article's length
+  // normalisation, schema.h; 1 for natural wdfs).
+  TermWriter(Xapian::Document& doc, Analyzer& analyzer, std::vector<std::string>* spelling,
+             Xapian::termcount wdf_inc)
+      : doc_(doc), analyzer_(analyzer), spelling_(spelling), inc_(wdf_inc) {}
 
-  // Indexes one field and returns its tokens.
-  std::vector<Token> field(std::string_view text, std::string_view field_prefix) {
-    auto tokens = analyzer_.tokenize(text, AnalysisMode::Index);
+  // Indexes one field's tokens.
+  void field(const std::vector<Token>& tokens, std::string_view field_prefix) {
     for (const auto& t : tokens) {
       const std::string stem = analyzer_.stem(t);
       if (t.kind == TokenKind::Unigram || t.kind == TokenKind::Compound) {
         // Unigrams serve one-character queries, compounds the joined spelling of hyphenated
         // words: neither takes part in phrases, so neither has a position.
-        doc_.add_term(schema::term(schema::kStemmed, stem));
+        doc_.add_term(schema::term(schema::kStemmed, stem), inc_);
         if (!field_prefix.empty()) {
-          doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)));
+          doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)), inc_);
         }
         continue;
       }
       // Positions live on the stems: phrases and proximity match "restarting the router"
       // for "restart router" too, and each word is one term less to write than with an
       // unstemmed positional copy beside it (schema 1).
-      doc_.add_posting(schema::term(schema::kStemmed, stem), ++pos_);
+      doc_.add_posting(schema::term(schema::kStemmed, stem), ++pos_, inc_);
       if (spelling_ && t.kind == TokenKind::Word && t.text.size() >= 3 &&
           !std::isdigit(static_cast<unsigned char>(t.text[0]))) {
         spelling_->push_back(t.text);
       }
       if (!field_prefix.empty()) {
-        doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)));
+        doc_.add_term(schema::term(schema::kStemmed, schema::term(field_prefix, stem)), inc_);
       }
     }
     pos_ += schema::kFieldGap;
-    return tokens;
   }
 
   // The position the next field's first word gets.
@@ -64,9 +65,9 @@ class TermWriter {
   Xapian::Document& doc_;
   Analyzer& analyzer_;
   std::vector<std::string>* spelling_;
+  Xapian::termcount inc_;
   Xapian::termpos pos_ = 0;
 };
-
 
 // FNV-1a over the content that customers and agents see: the answer's version changes
 // exactly when what it says changes.
@@ -84,34 +85,6 @@ std::string content_version(const Article& a, const std::string& body_text) {
   for (const auto& r : a.related) mix(r);
   mix(a.updated);
   return hex64(h);
-}
-
-// Stores each free-text term's wdf length-normalised (schema.h): BM25's length
-// normalisation done once here instead of for every candidate of every search.
-void normalise_wdfs(Xapian::Document& doc, double norm_length) {
-  std::vector<std::pair<std::string, Xapian::termcount>> terms;
-  Xapian::termcount length = 0;
-  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-    terms.emplace_back(*t, t.get_wdf());
-    length += t.get_wdf();
-  }
-  const double norm = (1.0 - schema::kNormB) +
-                      schema::kNormB * std::max(length / norm_length, schema::kNormMinLength);
-  for (const auto& [term, wdf] : terms) {
-    const auto target = static_cast<Xapian::termcount>(std::max(1.0, std::round(schema::kWdfScale * wdf / norm)));
-    if (target > wdf) {
-      doc.add_term(term, target - wdf);
-    } else if (target < wdf) {
-      // Only in an article over 31 times the average length: Xapian lowers a wdf only by
-      // removing the term, so the term goes and comes back with its positions.
-      auto it = doc.termlist_begin();
-      it.skip_to(term);
-      const std::vector<Xapian::termpos> positions(it.positionlist_begin(), it.positionlist_end());
-      doc.remove_term(term);
-      for (const Xapian::termpos p : positions) doc.add_posting(term, p, 0);
-      doc.add_term(term, target);
-    }
-  }
 }
 
 }  // namespace
@@ -142,17 +115,34 @@ double estimate_norm_length(const std::vector<Article>& articles, const std::vec
 Xapian::Document build_document(const Article& a, Analyzer& analyzer,
                                 std::vector<std::string>* spelling_words, double norm_length) {
   Xapian::Document doc;
-  // Only public content feeds the spelling dictionary ("did you mean" must not leak).
-  TermWriter writer(doc, analyzer, a.audience == Audience::Public ? spelling_words : nullptr);
   const std::string body_text = markdown_to_plain_text(a.body_markdown);
-
-  writer.field(a.title, schema::kTitle);
-  for (const auto& q : a.questions) writer.field(q, schema::kQuestions);
-  writer.field(a.summary, schema::kSummary);
+  const auto tokens = [&analyzer](std::string_view text) { return analyzer.tokenize(text, AnalysisMode::Index); };
+  const std::vector<Token> title = tokens(a.title);
+  std::vector<std::vector<Token>> questions;
+  for (const auto& q : a.questions) questions.push_back(tokens(q));
+  const std::vector<Token> summary = tokens(a.summary);
+  const std::vector<Token> body = tokens(body_text);
+  // Length normalisation (schema.h): every occurrence adds round(kWdfScale / norm) to its
+  // term's wdf, norm from the article's natural length (each token of the title, questions
+  // and summary counts twice, for its stem and its field stem; the body's once).
+  Xapian::termcount wdf_inc = 1;
+  if (norm_length > 0) {
+    std::size_t fielded = title.size() + summary.size();
+    for (const auto& q : questions) fielded += q.size();
+    const double length = 2.0 * static_cast<double>(fielded) + static_cast<double>(body.size());
+    const double norm =
+        (1.0 - schema::kNormB) + schema::kNormB * std::max(length / norm_length, schema::kNormMinLength);
+    wdf_inc = static_cast<Xapian::termcount>(std::max(1.0, std::round(schema::kWdfScale / norm)));
+  }
+  // Only public content feeds the spelling dictionary ("did you mean" must not leak).
+  TermWriter writer(doc, analyzer, a.audience == Audience::Public ? spelling_words : nullptr, wdf_inc);
+  writer.field(title, schema::kTitle);
+  for (const auto& q : questions) writer.field(q, schema::kQuestions);
+  writer.field(summary, schema::kSummary);
   const Xapian::termpos body_position = writer.next_position();
+  writer.field(body, "");
   // Where the body's tokens are, so a snippet needs no analysis of the body (docs/schema.md).
-  const std::string body_spans = encode_body_spans(body_text, writer.field(body_text, ""));
-  if (norm_length > 0) normalise_wdfs(doc, norm_length);
+  const std::string body_spans = encode_body_spans(body_text, body);
 
   doc.add_boolean_term(schema::term(schema::kUniqueId, a.id + "@" + a.lang));
   doc.add_boolean_term(schema::term(schema::kItem, a.id));

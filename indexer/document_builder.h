@@ -17,7 +17,8 @@ namespace kb {
 // a public search can neither find nor reveal them. Words of public articles are appended to
 // `spelling_words` (if given) for the spelling dictionary. Not thread-safe (uses `analyzer`).
 // With `norm_length` > 0 the free-text terms' wdfs are length-normalised against it
-// (schema.h, kWdfScale); with 0 they are the natural counts.
+// (schema.h, kWdfScale: each occurrence counts round(kWdfScale / norm)); with 0 they are
+// the natural counts.
 Xapian::Document build_document(const Article& article, Analyzer& analyzer,
                                 std::vector<std::string>* spelling_words = nullptr,
                                 double norm_length = 0);

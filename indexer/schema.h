@@ -53,14 +53,13 @@ inline constexpr const char* kMetaChampionsPrefix = "kb.champions.";  // + langu
 inline constexpr const char* kSpellingDirPrefix = "spelling-";
 
 // Length-normalised term frequencies (since schema 3, docs/schema.md): every free-text
-// term's wdf is stored as kWdfScale * wdf / norm, where norm = (1 - kNormB) + kNormB *
-// max(length / kb.norm_length, kNormMinLength) is BM25's length normalisation (length: the
-// document's natural length, the sum of its natural wdfs). A search ranks with BM25 with
+// term's wdf is stored as wdf * max(1, round(kWdfScale / norm)), where norm = (1 - kNormB) +
+// kNormB * max(length / kb.norm_length, kNormMinLength) is BM25's length normalisation
+// (length: the document's natural length, the sum of its natural wdfs). A search ranks with BM25 with
 // k1 = kWdfScale and b = 0: the same term weights as BM25(k1 = 1, b = 0.5) on natural wdfs,
 // times (kWdfScale + 1) / 2, without reading any document's length. The scale keeps the
-// rounding to whole wdfs small: at 256, 400 of 400 bench queries keep their best result
-// (docs/performance.md).
-inline constexpr double kWdfScale = 256.0;
+// rounding to a whole factor small (under 0.15 % up to three times the average length).
+inline constexpr double kWdfScale = 1024.0;
 inline constexpr double kNormB = 0.5;
 inline constexpr double kNormMinLength = 0.5;
 

@@ -113,11 +113,11 @@ TEST_CASE("normalised wdfs rank the bundled help center as BM25 (k1 1, b 0.5) on
   }
   CHECK(compared > 2000);
   MESSAGE("weights compared: " << compared << ", largest relative difference: " << worst);
-  CHECK(worst < 0.01);  // whole wdfs at a scale of 256: well under 1 %
+  CHECK(worst < 0.01);  // a whole factor per article at a scale of 1024: well under 1 %
   CHECK(worst_order == 0);
 }
 
-TEST_CASE("an article far longer than the average keeps its positions when its wdfs go down") {
+TEST_CASE("an article's wdfs are its natural ones times one factor; positions and filters unchanged") {
   const kb::plugins::ImporterRegistry registry;
   auto set = kb::load_content(std::string(KB_FIXTURES) + "/content", registry.importers());
   REQUIRE(set.ok());
@@ -125,27 +125,26 @@ TEST_CASE("an article far longer than the average keeps its positions when its w
   kb::Analyzer an(a.lang);
   const Xapian::Document natural = kb::build_document(a, an);
   const double length = kb::natural_length(natural);
-  // Against an average 1,000 times shorter than the article, the wdfs go down.
-  const Xapian::Document normalised = kb::build_document(a, an, nullptr, length / 1000);
-  const double norm = (1 - kb::schema::kNormB) + kb::schema::kNormB * 1000;
-  std::size_t lowered = 0;
-  auto n = normalised.termlist_begin();
-  for (auto t = natural.termlist_begin(); t != natural.termlist_end(); ++t, ++n) {
-    REQUIRE(n != normalised.termlist_end());
-    CAPTURE(*t);
-    REQUIRE(*n == *t);
-    const auto expected = static_cast<Xapian::termcount>(
-        std::max(1.0, std::round(kb::schema::kWdfScale * t.get_wdf() / norm)));
-    if (t.get_wdf() == 0) {
-      CHECK(n.get_wdf() == 0);  // boolean terms are left alone
-      continue;
+  REQUIRE(length > 10);
+  // Three times the average length, shorter than half of it (BM25's floor), and ten
+  // thousand times it (the factor's floor of 1).
+  for (const double times : {3.0, 0.01, 10000.0}) {
+    CAPTURE(times);
+    const Xapian::Document normalised = kb::build_document(a, an, nullptr, length / times);
+    const double norm = (1 - kb::schema::kNormB) + kb::schema::kNormB * std::max(times, kb::schema::kNormMinLength);
+    const auto factor = static_cast<Xapian::termcount>(std::max(1.0, std::round(kb::schema::kWdfScale / norm)));
+    CHECK(factor == (times == 3.0 ? 512u : times == 0.01 ? 1365u : 1u));
+    auto n = normalised.termlist_begin();
+    for (auto t = natural.termlist_begin(); t != natural.termlist_end(); ++t, ++n) {
+      REQUIRE(n != normalised.termlist_end());
+      CAPTURE(*t);
+      REQUIRE(*n == *t);
+      CHECK(n.get_wdf() == t.get_wdf() * factor);  // boolean terms: 0 either way
+      const std::vector<Xapian::termpos> p1(t.positionlist_begin(), t.positionlist_end());
+      const std::vector<Xapian::termpos> p2(n.positionlist_begin(), n.positionlist_end());
+      CHECK(p1 == p2);
     }
-    CHECK(n.get_wdf() == expected);
-    lowered += expected < t.get_wdf();
-    const std::vector<Xapian::termpos> p1(t.positionlist_begin(), t.positionlist_end());
-    const std::vector<Xapian::termpos> p2(n.positionlist_begin(), n.positionlist_end());
-    CHECK(p1 == p2);
+    CHECK(n == normalised.termlist_end());
+    CHECK(normalised.get_data() == natural.get_data());
   }
-  CHECK(n == normalised.termlist_end());
-  CHECK(lowered > 0);
 }
