@@ -113,7 +113,7 @@ double estimate_norm_length(const std::vector<Article>& articles, const std::vec
 }
 
 Xapian::Document build_document(const Article& a, Analyzer& analyzer,
-                                std::vector<std::string>* spelling_words, double norm_length) {
+                                std::vector<std::string>* spelling_words, double norm_length, double wdf_scale) {
   Xapian::Document doc;
   const std::string body_text = markdown_to_plain_text(a.body_markdown);
   const auto tokens = [&analyzer](std::string_view text) { return analyzer.tokenize(text, AnalysisMode::Index); };
@@ -122,7 +122,7 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
   for (const auto& q : a.questions) questions.push_back(tokens(q));
   const std::vector<Token> summary = tokens(a.summary);
   const std::vector<Token> body = tokens(body_text);
-  // Length normalisation (schema.h): every occurrence adds round(kWdfScale / norm) to its
+  // Length normalisation (schema.h): every occurrence adds round(wdf_scale / norm) to its
   // term's wdf, norm from the article's natural length (each token of the title, questions
   // and summary counts twice, for its stem and its field stem; the body's once).
   Xapian::termcount wdf_inc = 1;
@@ -132,7 +132,7 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
     const double length = 2.0 * static_cast<double>(fielded) + static_cast<double>(body.size());
     const double norm =
         (1.0 - schema::kNormB) + schema::kNormB * std::max(length / norm_length, schema::kNormMinLength);
-    wdf_inc = static_cast<Xapian::termcount>(std::max(1.0, std::round(schema::kWdfScale / norm)));
+    wdf_inc = static_cast<Xapian::termcount>(std::max(1.0, std::round(wdf_scale / norm)));
   }
   // Only public content feeds the spelling dictionary ("did you mean" must not leak).
   TermWriter writer(doc, analyzer, a.audience == Audience::Public ? spelling_words : nullptr, wdf_inc);

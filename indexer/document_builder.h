@@ -9,6 +9,7 @@
 
 #include "analyzer.h"
 #include "article.h"
+#include "schema.h"
 
 namespace kb {
 
@@ -17,11 +18,11 @@ namespace kb {
 // a public search can neither find nor reveal them. Words of public articles are appended to
 // `spelling_words` (if given) for the spelling dictionary. Not thread-safe (uses `analyzer`).
 // With `norm_length` > 0 the free-text terms' wdfs are length-normalised against it
-// (schema.h, kWdfScale: each occurrence counts round(kWdfScale / norm)); with 0 they are
-// the natural counts.
+// (schema.h: each occurrence counts round(wdf_scale / norm)); with 0 they are the natural
+// counts. An incremental build passes its base's kb.norm_length and kb.wdf_scale.
 Xapian::Document build_document(const Article& article, Analyzer& analyzer,
                                 std::vector<std::string>* spelling_words = nullptr,
-                                double norm_length = 0);
+                                double norm_length = 0, double wdf_scale = schema::kWdfScale);
 
 // A document's natural length: the sum of its terms' wdfs (as built with norm_length 0).
 Xapian::termcount natural_length(const Xapian::Document& doc);

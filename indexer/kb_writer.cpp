@@ -239,11 +239,14 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     }
     // Term frequencies are stored length-normalised (schema.h) against the average length:
     // a complete build estimates it from a sample of its articles; an incremental one keeps
-    // its base's, so that old and new documents are normalised alike.
+    // its base's, and its scale, so that old and new documents are normalised alike (and
+    // the search's k1, the base's scale, fits both).
     double norm_length = 0;
+    double wdf_scale = schema::kWdfScale;
     if (!fresh) {
-      const std::string recorded = db_holder->get_metadata(schema::kMetaNormLength);
-      if (!recorded.empty()) norm_length = std::strtod(recorded.c_str(), nullptr);
+      norm_length = std::strtod(db_holder->get_metadata(schema::kMetaNormLength).c_str(), nullptr);
+      const double recorded = std::strtod(db_holder->get_metadata(schema::kMetaWdfScale).c_str(), nullptr);
+      if (recorded >= 1 && recorded <= 1e6) wdf_scale = recorded;
     }
     if (!(norm_length > 0)) norm_length = estimate_norm_length(articles, order);
     struct Batch {
@@ -269,7 +272,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
             if (article.status == Status::Draft) continue;
             batch.docs[i - start] =
                 build_document(article, analyzer_in(worker_analyzers[w], article.lang), &batch.words[i - start],
-                               norm_length);
+                               norm_length, wdf_scale);
           }
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
@@ -313,7 +316,8 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
               } else {
                 words.clear();
                 sdb.add_document(
-                    build_document(article, analyzer_in(worker_analyzers[j], article.lang), &words, norm_length));
+                    build_document(article, analyzer_in(worker_analyzers[j], article.lang), &words, norm_length,
+                                   wdf_scale));
                 auto& counts = shard_spelling[j][article.lang];
                 for (const auto& word : words) ++counts[word];
               }
@@ -399,7 +403,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       char buffer[32];
       std::snprintf(buffer, sizeof buffer, "%.6g", norm_length);
       out_db.set_metadata(schema::kMetaNormLength, buffer);
-      std::snprintf(buffer, sizeof buffer, "%g", schema::kWdfScale);
+      std::snprintf(buffer, sizeof buffer, "%g", wdf_scale);
       out_db.set_metadata(schema::kMetaWdfScale, buffer);
     }
     for (const auto& [lang, lexicon] : options.lexicons) {

@@ -7,7 +7,13 @@
 
 #include <xapian.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "analyzer.h"
 #include "builtin_importers.h"
+#include "document_builder.h"
 #include "content_loader.h"
 #include "errors.h"
 #include "generation.h"
@@ -182,4 +188,42 @@ TEST_CASE("a complete build is compacted (written in shards, merged): smaller, t
   CHECK(da.get_metadata(kb::schema::kMetaNormLength) == norm);
   CHECK(da.get_metadata(kb::schema::kMetaWdfScale) == dc.get_metadata(kb::schema::kMetaWdfScale));
   CHECK(da.get_metadata(kb::schema::kMetaSchema) == kb::schema::kSchemaVersion);
+
+  // A base normalised at another scale: the incremental build writes its documents at the
+  // base's scale (the search's k1 is the base's), not at kWdfScale.
+  {
+    Xapian::WritableDatabase base(after->path.string(), Xapian::DB_OPEN);
+    base.set_metadata(kb::schema::kMetaWdfScale, "256");
+    base.commit();
+  }
+  kb::PublishOptions again;
+  again.base_generation = after->name;
+  again.replace_keys = next.replace_keys;
+  kb::KnowledgeBaseWriter(compacted.path()).publish({articles[0]}, again);
+  const auto last = kb::read_live_generation(compacted.path());
+  REQUIRE(last);
+  const Xapian::Database dl(last->path.string());
+  CHECK(dl.get_metadata(kb::schema::kMetaWdfScale) == "256");
+  kb::Analyzer analyzer(articles[0].lang);
+  const Xapian::Document natural = kb::build_document(articles[0], analyzer);
+  const double length = kb::natural_length(natural);
+  const double article_norm =
+      (1 - kb::schema::kNormB) +
+      kb::schema::kNormB * std::max(length / std::strtod(norm.c_str(), nullptr), kb::schema::kNormMinLength);
+  const auto factor = static_cast<Xapian::termcount>(std::max(1.0, std::round(256 / article_norm)));
+  CHECK(factor != static_cast<Xapian::termcount>(std::round(kb::schema::kWdfScale / article_norm)));
+  const std::string unique = std::string(kb::schema::kUniqueId) + articles[0].id + "@" + articles[0].lang;
+  REQUIRE(dl.postlist_begin(unique) != dl.postlist_end(unique));
+  const Xapian::Document written = dl.get_document(*dl.postlist_begin(unique));
+  std::size_t checked = 0;
+  auto w = written.termlist_begin();
+  for (auto t = natural.termlist_begin(); t != natural.termlist_end(); ++t) {
+    if (t.get_wdf() == 0) continue;
+    w.skip_to(*t);
+    REQUIRE(w != written.termlist_end());
+    CAPTURE(*t);
+    CHECK(w.get_wdf() == t.get_wdf() * factor);
+    ++checked;
+  }
+  CHECK(checked > 10);
 }
