@@ -101,15 +101,19 @@ double estimate_norm_length(const std::vector<Article>& articles, const std::vec
   double total = 0;
   std::size_t counted = 0;
   const std::size_t step = std::max<std::size_t>(1, order.size() / std::max<std::size_t>(1, sample));
-  for (std::size_t i = 0; i < order.size() && counted < sample; i += step) {
-    const Article& a = articles[order[i]];
-    if (a.status == Status::Draft) continue;
-    auto& analyzer = analyzers[a.lang];
-    if (!analyzer) analyzer = std::make_unique<Analyzer>(a.lang);
-    total += natural_length(build_document(a, *analyzer));
-    ++counted;
+  // Evenly spread; then, if those were all drafts, the first articles that are not.
+  for (const std::size_t stride : {step, std::size_t{1}}) {
+    for (std::size_t i = 0; i < order.size() && counted < sample; i += stride) {
+      const Article& a = articles[order[i]];
+      if (a.status == Status::Draft) continue;
+      auto& analyzer = analyzers[a.lang];
+      if (!analyzer) analyzer = std::make_unique<Analyzer>(a.lang);
+      total += natural_length(build_document(a, *analyzer));
+      ++counted;
+    }
+    if (counted > 0) break;
   }
-  return counted > 0 && total > 0 ? total / static_cast<double>(counted) : 1.0;
+  return counted > 0 && total > 0 ? total / static_cast<double>(counted) : 0.0;
 }
 
 Xapian::Document build_document(const Article& a, Analyzer& analyzer,

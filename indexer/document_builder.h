@@ -28,7 +28,8 @@ Xapian::Document build_document(const Article& article, Analyzer& analyzer,
 Xapian::termcount natural_length(const Xapian::Document& doc);
 
 // The average natural length of up to `sample` of `articles` (drafts skipped), evenly spread
-// over `order` (indexes into `articles`): the norm_length of a complete build. 1 when none.
+// over `order` (indexes into `articles`): the norm_length of a complete build. 0 when there is
+// no article to measure (nothing is normalised, and the next build measures again).
 double estimate_norm_length(const std::vector<Article>& articles, const std::vector<std::size_t>& order,
                             std::size_t sample = 512);
 

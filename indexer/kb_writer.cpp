@@ -400,9 +400,11 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     out_db.set_metadata(schema::kMetaArticles, std::to_string(result.documents));
     out_db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
     {
+      // No average when there was no article to measure (a first build of drafts only):
+      // the next build measures its own articles instead of keeping a meaningless one.
       char buffer[32];
       std::snprintf(buffer, sizeof buffer, "%.6g", norm_length);
-      out_db.set_metadata(schema::kMetaNormLength, buffer);
+      out_db.set_metadata(schema::kMetaNormLength, norm_length > 0 ? buffer : "");
       std::snprintf(buffer, sizeof buffer, "%g", wdf_scale);
       out_db.set_metadata(schema::kMetaWdfScale, buffer);
     }

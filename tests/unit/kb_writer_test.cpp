@@ -56,6 +56,34 @@ TEST_CASE("publishing makes a new generation live; drafts are not published") {
   CHECK(has_term(via_stub, "Qreset-password@en"));
 }
 
+TEST_CASE("a first build of drafts only records no average length; the next build measures its own") {
+  std::vector<kb::Article> articles = fixture_articles();
+  std::vector<kb::Article> drafts = articles;
+  for (auto& a : drafts) a.status = kb::Status::Draft;
+  kb::test::TempDir kb_dir;
+  kb::KnowledgeBaseWriter(kb_dir.path()).publish(drafts);
+  const auto first = kb::read_live_generation(kb_dir.path());
+  REQUIRE(first);
+  CHECK(Xapian::Database(first->path.string()).get_doccount() == 0);
+  CHECK(Xapian::Database(first->path.string()).get_metadata(kb::schema::kMetaNormLength).empty());
+
+  // Published for real, incrementally: normalised against these articles' average, not a
+  // placeholder kept from the empty base.
+  kb::PublishOptions next;
+  next.base_generation = first->name;
+  kb::KnowledgeBaseWriter(kb_dir.path()).publish(articles, next);
+  const auto second = kb::read_live_generation(kb_dir.path());
+  REQUIRE(second);
+  const Xapian::Database db(second->path.string());
+  CHECK(db.get_doccount() > 0);
+  std::vector<std::size_t> order(articles.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const double expected = kb::estimate_norm_length(articles, order);
+  CHECK(expected > 10);
+  CHECK(std::strtod(db.get_metadata(kb::schema::kMetaNormLength).c_str(), nullptr) ==
+        doctest::Approx(expected).epsilon(1e-5));
+}
+
 TEST_CASE("internal notes are stored for agents but never indexed") {
   kb::test::TempDir kb_dir;
   kb::KnowledgeBaseWriter(kb_dir.path()).publish(fixture_articles());
