@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <utility>
 
 #include <nlohmann/json.hpp>
 

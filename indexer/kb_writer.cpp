@@ -245,8 +245,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
     double wdf_scale = schema::kWdfScale;
     if (!fresh) {
       norm_length = std::strtod(db_holder->get_metadata(schema::kMetaNormLength).c_str(), nullptr);
-      const double recorded = std::strtod(db_holder->get_metadata(schema::kMetaWdfScale).c_str(), nullptr);
-      if (recorded >= 1 && recorded <= 1e6) wdf_scale = recorded;
+      wdf_scale = schema::recorded_wdf_scale(db_holder->get_metadata(schema::kMetaWdfScale));
     }
     if (!(norm_length > 0)) norm_length = estimate_norm_length(articles, order);
     struct Batch {

@@ -3,6 +3,7 @@
 // X... our own.
 #pragma once
 
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,13 @@ inline constexpr const char* kSpellingDirPrefix = "spelling-";
 inline constexpr double kWdfScale = 1024.0;
 inline constexpr double kNormB = 0.5;
 inline constexpr double kNormMinLength = 0.5;
+
+// The scale a generation records in kb.wdf_scale; kWdfScale when it records none (or one out
+// of range). The writer of an incremental build and the searcher read it alike.
+inline double recorded_wdf_scale(const std::string& metadata) {
+  const double scale = std::strtod(metadata.c_str(), nullptr);
+  return scale >= 1 && scale <= 1e6 ? scale : kWdfScale;
+}
 
 // Gap between the positions of two fields, so phrases never match across fields.
 inline constexpr Xapian::termpos kFieldGap = 100;

@@ -82,7 +82,6 @@ std::string ascii_lowercase(std::string_view text) {
   return result;
 }
 
-
 std::size_t code_points(std::string_view text) noexcept {
   std::size_t n = 0;
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());

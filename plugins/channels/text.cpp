@@ -1,10 +1,10 @@
 // UTF-8 decoding, escaping and the word/sentence boundaries renderers cut at.
 #include "text.h"
 
-#include "utf8.h"
-
 #include <cmath>
 #include <cstdio>
+
+#include "utf8.h"
 
 namespace kb::plugins {
 namespace {
@@ -100,7 +100,6 @@ std::string encode_utf8(std::u32string_view text) {
   }
   return out;
 }
-
 
 std::string xml_escape(std::string_view text) {
   std::string out;

@@ -277,8 +277,7 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
     // then ranks as BM25 (k1 = 1, b = 0.5) did on natural wdfs, and no search reads a
     // document length. Older generations keep Xapian's default, BM25 (1, 0, 1, 0.5, 0.5).
     if (std::atoi(db_.get_metadata(schema::kMetaSchema).c_str()) >= 3) {
-      double scale = std::strtod(db_.get_metadata(schema::kMetaWdfScale).c_str(), nullptr);
-      if (!(scale >= 1 && scale <= 1e6)) scale = schema::kWdfScale;
+      const double scale = schema::recorded_wdf_scale(db_.get_metadata(schema::kMetaWdfScale));
       enquire_.set_weighting_scheme(Xapian::BM25Weight(scale, 0, 1, 0, schema::kNormMinLength));
       weight_scale_ = (scale + 1) / 2;
     }

@@ -164,14 +164,17 @@ int run(int argc, char** argv) {
   const kb::plugins::ImporterRegistry registry;
   kb::ContentSet set = kb::load_content(content, registry.importers());
   const double read_ms = ms_since(t0);
-  std::vector<const kb::Article*> articles;
-  for (const auto& a : set.articles) {
-    if (a.status != kb::Status::Draft) articles.push_back(&a);
+  // The articles (indexes into set.articles, drafts left out), grouped by language as a
+  // complete build writes them.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < set.articles.size(); ++i) {
+    if (set.articles[i].status != kb::Status::Draft) order.push_back(i);
   }
-  // Grouped by language, as a complete build writes them.
-  std::stable_sort(articles.begin(), articles.end(),
-                   [](const kb::Article* x, const kb::Article* y) { return x->lang < y->lang; });
-  if (limit > 0 && articles.size() > limit) articles.resize(limit);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t x, std::size_t y) { return set.articles[x].lang < set.articles[y].lang; });
+  if (limit > 0 && order.size() > limit) order.resize(limit);
+  std::vector<const kb::Article*> articles;
+  for (const std::size_t i : order) articles.push_back(&set.articles[i]);
   if (articles.empty()) {
     std::fprintf(stderr, "no articles under %s\n", content.c_str());
     return 1;
@@ -191,13 +194,6 @@ int run(int argc, char** argv) {
     }
   } cleanup{work};
   // Length-normalised wdfs as kb-index stores them, against the same sample's average.
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < set.articles.size(); ++i) {
-    if (set.articles[i].status != kb::Status::Draft) order.push_back(i);
-  }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t x, std::size_t y) { return set.articles[x].lang < set.articles[y].lang; });
-  if (limit > 0 && order.size() > limit) order.resize(limit);
   const double norm_length = kb::estimate_norm_length(set.articles, order);
   // Writer j takes batches j, j + writers, ... (kb_writer.cpp's shards).
   std::vector<std::vector<Xapian::Document>> built(writers);
