@@ -19,6 +19,7 @@
 #include "document_data.h"
 #include "errors.h"
 #include "language.h"
+#include "normalised_bm25.h"
 #include "schema.h"
 #include "query_builder.h"
 #include "snippet.h"
@@ -275,10 +276,11 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
   try {
     // Schema 3 stores length-normalised wdfs (schema.h): BM25 without length normalisation
     // then ranks as BM25 (k1 = 1, b = 0.5) did on natural wdfs, and no search reads a
-    // document length. Older generations keep Xapian's default, BM25 (1, 0, 1, 0.5, 0.5).
+    // document length (normalised_bm25.h, which also bounds terms whose 32-bit collection
+    // frequency wrapped). Older generations keep Xapian's default, BM25 (1, 0, 1, 0.5, 0.5).
     if (std::atoi(db_.get_metadata(schema::kMetaSchema).c_str()) >= 3) {
       const double scale = schema::recorded_wdf_scale(db_.get_metadata(schema::kMetaWdfScale));
-      enquire_.set_weighting_scheme(Xapian::BM25Weight(scale, 0, 1, 0, schema::kNormMinLength));
+      enquire_.set_weighting_scheme(NormalisedBM25Weight(scale, schema::kNormMinLength));
       weight_scale_ = (scale + 1) / 2;
     }
     const std::string prefix(schema::kLang);

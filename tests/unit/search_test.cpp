@@ -1,15 +1,23 @@
 // The search library over a real generation built from the fixtures.
 #include <doctest/doctest.h>
 
+#include <xapian.h>
+
 #include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
 #include <set>
 #include <thread>
 
+#include "analyzer.h"
 #include "builtin_importers.h"
 #include "content_loader.h"
+#include "document_builder.h"
 #include "errors.h"
 #include "kb_writer.h"
 #include "knowledge_base.h"
+#include "schema.h"
 #include "temp_dir.h"
 
 namespace {
@@ -342,4 +350,83 @@ TEST_CASE("a language's filter is exact however its articles lie among the other
   REQUIRE(f.kb->refresh());
   check_language("en");
   check_language("de");
+}
+
+TEST_CASE("a schema-3 generation scores as BM25 (k1 1, b 0.5) on natural term frequencies") {
+  // The bundled help center, published as kb-index publishes it (length-normalised wdfs).
+  const kb::plugins::ImporterRegistry registry;
+  const auto set = kb::load_content(std::string(KB_CONTENT), registry.importers());
+  REQUIRE(set.ok());
+  kb::test::TempDir normalised;
+  kb::KnowledgeBaseWriter(normalised.path()).publish(set.articles);
+
+  // A copy whose documents carry their natural wdfs and which says schema 2: the searcher
+  // ranks it with Xapian's default BM25, as every generation before schema 3 was ranked.
+  kb::test::TempDir natural;
+  kb::test::copy_tree(normalised.path(), natural.path());
+  std::filesystem::path generation;
+  for (const auto& e : std::filesystem::directory_iterator(natural.path())) {
+    if (e.is_directory() && e.path().filename().string().rfind("gen-", 0) == 0) generation = e.path();
+  }
+  REQUIRE(!generation.empty());
+  {
+    std::map<std::string, const kb::Article*> by_key;
+    for (const auto& a : set.articles) by_key[a.id + "@" + a.lang] = &a;
+    std::map<std::string, std::unique_ptr<kb::Analyzer>> analyzers;
+    Xapian::WritableDatabase db(generation.string(), Xapian::DB_OPEN);
+    REQUIRE(db.get_metadata(kb::schema::kMetaSchema) == "3");
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+      const Xapian::Document stored = db.get_document(*it);
+      auto q = stored.termlist_begin();
+      q.skip_to(std::string(kb::schema::kUniqueId));
+      REQUIRE(q != stored.termlist_end());
+      const kb::Article& article = *by_key.at((*q).substr(kb::schema::kUniqueId.size()));
+      auto& an = analyzers[article.lang];
+      if (!an) an = std::make_unique<kb::Analyzer>(article.lang);
+      const Xapian::Document plain = kb::build_document(article, *an);
+      // The same terms, values and data: only the wdfs differ.
+      CHECK(std::vector<std::string>(plain.termlist_begin(), plain.termlist_end()) ==
+            std::vector<std::string>(stored.termlist_begin(), stored.termlist_end()));
+      CHECK(plain.values_count() == stored.values_count());
+      CHECK(plain.get_data() == stored.get_data());
+      db.replace_document(*it, plain);
+    }
+    db.set_metadata(kb::schema::kMetaSchema, "2");
+    db.set_metadata(kb::schema::kMetaNormLength, "");
+    db.set_metadata(kb::schema::kMetaWdfScale, "");
+    db.commit();
+  }
+  kb::search::KnowledgeBase three(normalised.path(), kb::search::SearchSettings{});
+  kb::search::KnowledgeBase two(natural.path(), kb::search::SearchSettings{});
+
+  // Every published title, as a customer would type it, in its language.
+  std::size_t queries = 0, compared = 0;
+  double worst = 0;
+  for (const auto& a : set.articles) {
+    if (a.status == kb::Status::Draft || queries >= 80) continue;
+    ++queries;
+    kb::search::SearchRequest r;
+    r.query = a.title;
+    r.lang = a.lang;
+    r.per_page = 10;
+    const auto x = three.search(r);
+    const auto y = two.search(r);
+    CAPTURE(a.title);
+    REQUIRE(x.hits.size() == y.hits.size());
+    std::map<std::string, double> bm25_two;
+    for (const auto& h : y.hits) bm25_two[h.id + "@" + h.lang] = h.bm25;
+    for (std::size_t i = 0; i < x.hits.size(); ++i) {
+      const auto& h = x.hits[i];
+      // The same order but for hits whose weights are within the rounding of each other.
+      if (h.id != y.hits[i].id) CHECK(std::abs(h.bm25 - y.hits[i].bm25) <= 0.005 * y.hits[i].bm25);
+      const auto other = bm25_two.find(h.id + "@" + h.lang);
+      if (other == bm25_two.end()) continue;  // the last place, taken by a near tie
+      worst = std::max(worst, std::abs(h.bm25 / other->second - 1));
+      CHECK(h.score == doctest::Approx(h.bm25 * h.feedback));
+      ++compared;
+    }
+  }
+  MESSAGE("titles searched: " << queries << ", hits compared: " << compared << ", largest difference: " << worst);
+  CHECK(compared > 200);
+  CHECK(worst < 0.01);  // the scores keep BM25's units: no factor of (1024 + 1) / 2 left over
 }
