@@ -206,7 +206,7 @@ Xapian::Document build_document(const Article& a, Analyzer& analyzer,
   };
   // Where the body's tokens are (docs/schema.md): a field that readers without use for it skip.
   if (!body_spans.empty()) data["body_spans"] = body_spans;
-  doc.set_data(encode_document_data(data, body_text, a.body_markdown));
+  doc.add_value(schema::kSlotData, encode_document_data(data, body_text, a.body_markdown));
   return doc;
 }
 

@@ -1,6 +1,7 @@
-// The stored form of an article in a Xapian document's data: the fields as one small JSON
-// object, then the two bodies as raw bytes, so a search reads a hit's fields without
-// scanning the bodies through a JSON parser (docs/schema.md, "Document data").
+// The stored form of an article (in value slot schema::kSlotData since schema 4, in the
+// Xapian document's data before): the fields as one small JSON object, then the two bodies as
+// raw bytes, so a search reads a hit's fields without scanning the bodies through a JSON
+// parser (docs/schema.md, "Document data").
 #pragma once
 
 #include <initializer_list>

@@ -195,7 +195,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
         if (p == db_holder->postlist_end(qterm)) continue;
         // The old document's words leave the spelling dictionary: analyse its stored text
         // again, exactly as it was analysed when it was added.
-        const std::string stored = db_holder->get_document(*p).get_data();
+        const std::string stored = schema::stored_data(db_holder->get_document(*p));
         const DocumentData decoded = decode_document_data(stored);
         const auto& data = decoded.fields;
         if (data.is_object()) {

@@ -37,13 +37,18 @@ inline constexpr Xapian::valueno kSlotUpdated = 2;  // YYYY-MM-DD
 // (c category, t tag, p product, h channel; values case-folded) joined by kFacetSeparator.
 inline constexpr Xapian::valueno kSlotFacets = 3;
 inline constexpr char kFacetSeparator = '\x1f';
+// The stored data (document_data.h), since schema 4. Xapian compresses every document's data
+// with zlib (deflate when a build adds it, inflate whenever a search reads it) but stores
+// values as they are: in a value slot, neither runs. Generations before schema 4 hold it in
+// the document's data; stored_data() reads either.
+inline constexpr Xapian::valueno kSlotData = 4;
 
 // Metadata keys of a generation.
 inline constexpr const char* kMetaGeneration = "kb.generation";
 inline constexpr const char* kMetaBuiltAt = "kb.built_at";
 inline constexpr const char* kMetaArticles = "kb.articles";
 inline constexpr const char* kMetaSchema = "kb.schema";
-inline constexpr const char* kSchemaVersion = "3";
+inline constexpr const char* kSchemaVersion = "4";
 // The average document length and the scale that a build normalised term frequencies with
 // (below): a search ranks with the scale its generation was built with.
 inline constexpr const char* kMetaNormLength = "kb.norm_length";
@@ -69,6 +74,13 @@ inline constexpr double kNormMinLength = 0.5;
 inline double recorded_wdf_scale(const std::string& metadata) {
   const double scale = std::strtod(metadata.c_str(), nullptr);
   return scale >= 1 && scale <= 1e6 ? scale : kWdfScale;
+}
+
+// A document's stored data (document_data.h): slot kSlotData since schema 4, the document's
+// data before.
+inline std::string stored_data(const Xapian::Document& doc) {
+  std::string data = doc.get_value(kSlotData);
+  return data.empty() ? doc.get_data() : data;
 }
 
 // Gap between the positions of two fields, so phrases never match across fields.

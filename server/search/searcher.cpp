@@ -629,7 +629,10 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     // stems each body has, then the hits with their snippets.
     std::vector<std::string> stored;
     stored.reserve(attempt.ranked.size());
-    for (const auto& r : attempt.ranked) stored.push_back(db_.get_document(r.did).get_data());
+    // The ids come from this database's match: no check that they exist.
+    for (const auto& r : attempt.ranked) {
+      stored.push_back(schema::stored_data(db_.get_document(r.did, Xapian::DOC_ASSUME_VALID)));
+    }
     std::vector<DocumentData> decoded;
     decoded.reserve(stored.size());
     // Only the fields a hit shows (and where its body starts and its tokens are): the stored
@@ -750,7 +753,7 @@ std::optional<StoredArticle> Searcher::fetch(const std::string& id, const std::s
   enquire_.set_collapse_key(Xapian::BAD_VALUENO);
   const Xapian::MSet mset = enquire_.get_mset(0, 1);
   if (mset.empty()) return std::nullopt;
-  const std::string stored = mset.begin().get_document().get_data();
+  const std::string stored = schema::stored_data(mset.begin().get_document());
   const DocumentData decoded = decode_document_data(stored);
   const auto& data = decoded.fields;
   if (data.is_discarded()) return std::nullopt;
@@ -977,7 +980,7 @@ SuggestResponse Searcher::suggest(const SuggestRequest& request) {
     const std::string served = langs.size() == 1 ? langs[0] : "";
     out.served_lang = served;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const std::string stored = it.get_document().get_data();
+      const std::string stored = schema::stored_data(it.get_document());
       const DocumentData decoded = decode_document_data(stored);
       const auto& data = decoded.fields;
       if (data.is_discarded()) continue;

@@ -17,6 +17,7 @@
 #include "content_loader.h"
 #include "document_builder.h"
 #include "document_data.h"
+#include "schema.h"
 #include "snippet.h"
 #include "utf8.h"
 #include "temp_dir.h"
@@ -106,7 +107,7 @@ TEST_CASE("a body snippet from the index's positions is make_snippet's snippet")
   std::size_t compared = 0, marked = 0, joined = 0, cjk = 0, skipped_early = 0;
   std::size_t spans_used = 0, spans_cjk = 0, spans_loose = 0, eligible = 0, spans_prefixed = 0;
   for (std::size_t d = 0; d < ix.articles.size(); ++d) {
-    const std::string stored = ix.db.get_document(ix.docids[d]).get_data();
+    const std::string stored = kb::schema::stored_data(ix.db.get_document(ix.docids[d]));
     const kb::DocumentData data = kb::decode_document_data(stored);
     REQUIRE(data.fields.contains("body_position"));
     const auto first = data.fields["body_position"].get<Xapian::termpos>();
@@ -214,7 +215,7 @@ TEST_CASE("find_body_matches tells the body's stems from the title's and the joi
   Xapian::docid wifi = 0, roaming = 0, cjk = 0;
   Xapian::termpos wifi_first = 0, roaming_first = 0, cjk_first = 0;
   for (std::size_t d = 0; d < ix.articles.size(); ++d) {
-    const std::string stored = ix.db.get_document(ix.docids[d]).get_data();
+    const std::string stored = kb::schema::stored_data(ix.db.get_document(ix.docids[d]));
     const auto first = kb::decode_document_data(stored).fields["body_position"].get<Xapian::termpos>();
     if (ix.articles[d].id == "wifi-setup") std::tie(wifi, wifi_first) = std::pair(ix.docids[d], first);
     if (ix.articles[d].id == "long-body") std::tie(roaming, roaming_first) = std::pair(ix.docids[d], first);
@@ -247,7 +248,7 @@ TEST_CASE("make_body_snippet marks joined words and reports an index that disagr
   kb::Analyzer& en = ix.analyzer("en");
   for (std::size_t d = 0; d < ix.articles.size(); ++d) {
     if (ix.articles[d].id != "wifi-setup") continue;
-    const std::string stored = ix.db.get_document(ix.docids[d]).get_data();
+    const std::string stored = kb::schema::stored_data(ix.db.get_document(ix.docids[d]));
     const kb::DocumentData data = kb::decode_document_data(stored);
     const auto first = data.fields["body_position"].get<Xapian::termpos>();
     const auto found = find_body_matches(ix.db, {{ix.docids[d], first}}, {"wifi", "email"});
@@ -276,7 +277,7 @@ TEST_CASE("spans that are not the body's, or tokens that read otherwise alone, g
   std::string wifi_spans;
   for (std::size_t d = 0; d < ix.articles.size(); ++d) {
     if (ix.articles[d].id != "wifi-setup") continue;
-    const std::string stored = ix.db.get_document(ix.docids[d]).get_data();
+    const std::string stored = kb::schema::stored_data(ix.db.get_document(ix.docids[d]));
     wifi_spans = std::string(kb::decode_document_data(stored).body_spans);
   }
   REQUIRE_FALSE(wifi_spans.empty());
@@ -293,7 +294,7 @@ TEST_CASE("spans that are not the body's, or tokens that read otherwise alone, g
   kb::Analyzer& fr = ix.analyzer("fr");
   const Xapian::docid did = out.add_document(kb::build_document(set.articles[0], fr, nullptr));
   out.commit();
-  const std::string stored = out.get_document(did).get_data();  // the decoded views point into it
+  const std::string stored = kb::schema::stored_data(out.get_document(did));  // the decoded views point into it
   const kb::DocumentData data = kb::decode_document_data(stored);
   REQUIRE_FALSE(data.body_spans.empty());
   const auto first = data.fields["body_position"].get<Xapian::termpos>();

@@ -352,7 +352,7 @@ TEST_CASE("a language's filter is exact however its articles lie among the other
   check_language("de");
 }
 
-TEST_CASE("a schema-3 generation scores as BM25 (k1 1, b 0.5) on natural term frequencies") {
+TEST_CASE("a schema-4 generation scores as BM25 (k1 1, b 0.5) on natural wdfs and shows what schema 2 showed") {
   // The bundled help center, published as kb-index publishes it (length-normalised wdfs).
   const kb::plugins::ImporterRegistry registry;
   const auto set = kb::load_content(std::string(KB_CONTENT), registry.importers());
@@ -360,8 +360,9 @@ TEST_CASE("a schema-3 generation scores as BM25 (k1 1, b 0.5) on natural term fr
   kb::test::TempDir normalised;
   kb::KnowledgeBaseWriter(normalised.path()).publish(set.articles);
 
-  // A copy whose documents carry their natural wdfs and which says schema 2: the searcher
-  // ranks it with Xapian's default BM25, as every generation before schema 3 was ranked.
+  // A copy as schema 2 built it: natural wdfs, the stored data in the document's data (not
+  // in a value slot, schema 4), and the schema recorded as 2. The searcher ranks it with
+  // Xapian's default BM25, as every generation before schema 3 was ranked.
   kb::test::TempDir natural;
   kb::test::copy_tree(normalised.path(), natural.path());
   std::filesystem::path generation;
@@ -374,7 +375,7 @@ TEST_CASE("a schema-3 generation scores as BM25 (k1 1, b 0.5) on natural term fr
     for (const auto& a : set.articles) by_key[a.id + "@" + a.lang] = &a;
     std::map<std::string, std::unique_ptr<kb::Analyzer>> analyzers;
     Xapian::WritableDatabase db(generation.string(), Xapian::DB_OPEN);
-    REQUIRE(db.get_metadata(kb::schema::kMetaSchema) == "3");
+    REQUIRE(db.get_metadata(kb::schema::kMetaSchema) == kb::schema::kSchemaVersion);
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
       const Xapian::Document stored = db.get_document(*it);
       auto q = stored.termlist_begin();
@@ -383,12 +384,15 @@ TEST_CASE("a schema-3 generation scores as BM25 (k1 1, b 0.5) on natural term fr
       const kb::Article& article = *by_key.at((*q).substr(kb::schema::kUniqueId.size()));
       auto& an = analyzers[article.lang];
       if (!an) an = std::make_unique<kb::Analyzer>(article.lang);
-      const Xapian::Document plain = kb::build_document(article, *an);
+      Xapian::Document plain = kb::build_document(article, *an);
       // The same terms, values and data: only the wdfs differ.
       CHECK(std::vector<std::string>(plain.termlist_begin(), plain.termlist_end()) ==
             std::vector<std::string>(stored.termlist_begin(), stored.termlist_end()));
       CHECK(plain.values_count() == stored.values_count());
-      CHECK(plain.get_data() == stored.get_data());
+      CHECK(stored.get_data().empty());
+      CHECK(kb::schema::stored_data(plain) == stored.get_value(kb::schema::kSlotData));
+      plain.set_data(plain.get_value(kb::schema::kSlotData));
+      plain.remove_value(kb::schema::kSlotData);
       db.replace_document(*it, plain);
     }
     db.set_metadata(kb::schema::kMetaSchema, "2");
@@ -419,6 +423,11 @@ TEST_CASE("a schema-3 generation scores as BM25 (k1 1, b 0.5) on natural term fr
       const auto& h = x.hits[i];
       // The same order but for hits whose weights are within the rounding of each other.
       if (h.id != y.hits[i].id) CHECK(std::abs(h.bm25 - y.hits[i].bm25) <= 0.005 * y.hits[i].bm25);
+      if (h.id == y.hits[i].id) {  // read from the value slot and from the document's data
+        CHECK(h.title == y.hits[i].title);
+        CHECK(h.snippet == y.hits[i].snippet);
+        CHECK(h.url == y.hits[i].url);
+      }
       const auto other = bm25_two.find(h.id + "@" + h.lang);
       if (other == bm25_two.end()) continue;  // the last place, taken by a near tie
       worst = std::max(worst, std::abs(h.bm25 / other->second - 1));

@@ -16,6 +16,7 @@
 #include "generation.h"
 #include "kb_writer.h"
 #include "knowledge_base.h"
+#include "schema.h"
 #include "temp_dir.h"
 
 namespace {
@@ -59,7 +60,7 @@ TEST_CASE("the searcher cuts snippets from the stored spans, not from the body a
     REQUIRE(db.get_doccount() == 1);
     const Xapian::docid did = *db.postlist_begin("");
     Xapian::Document doc = db.get_document(did);
-    const std::string stored = doc.get_data();
+    const std::string stored = kb::schema::stored_data(doc);
     const kb::DocumentData data = kb::decode_document_data(stored);
     REQUIRE_FALSE(data.fields.is_discarded());
     REQUIRE(data.fields.contains("body_spans"));
@@ -67,7 +68,7 @@ TEST_CASE("the searcher cuts snippets from the stored spans, not from the body a
     const auto at = swapped.find("the router");
     REQUIRE(at != std::string::npos);
     swapped.replace(at, 10, "router the");
-    doc.set_data(kb::encode_document_data(data.fields, swapped, data.body_markdown));
+    doc.add_value(kb::schema::kSlotData, kb::encode_document_data(data.fields, swapped, data.body_markdown));
     db.replace_document(did, doc);
     db.commit();
   }

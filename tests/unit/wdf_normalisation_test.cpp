@@ -145,6 +145,6 @@ TEST_CASE("an article's wdfs are its natural ones times one factor; positions an
       CHECK(p1 == p2);
     }
     CHECK(n == normalised.termlist_end());
-    CHECK(normalised.get_data() == natural.get_data());
+    CHECK(kb::schema::stored_data(normalised) == kb::schema::stored_data(natural));
   }
 }

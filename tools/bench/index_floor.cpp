@@ -88,7 +88,10 @@ bool is_field_stem(std::string_view term) {
 
 // Leaves the parts named in `list` out of `doc` (the analysis is untimed by then).
 void strip_parts(Xapian::Document& doc, const std::string& list) {
-  if (has(list, "data")) doc.set_data("");
+  if (has(list, "data")) {
+    doc.set_data("");
+    doc.remove_value(kb::schema::kSlotData);
+  }
   struct Term {
     std::string name;
     Xapian::termcount wdf;
