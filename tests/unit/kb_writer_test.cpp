@@ -255,3 +255,75 @@ TEST_CASE("a complete build is compacted (written in shards, merged): smaller, t
   }
   CHECK(checked > 10);
 }
+
+TEST_CASE("an incremental build replaces a document whose data a schema-3 build stored") {
+  // Before schema 4 the stored data was the Xapian document's data; an incremental build
+  // reads it back to take the old version's words out of the spelling dictionary.
+  kb::test::TempDir kb_dir;
+  auto articles = fixture_articles();
+  kb::KnowledgeBaseWriter(kb_dir.path()).publish(articles);
+  const auto live = kb::read_live_generation(kb_dir.path());
+  REQUIRE(live);
+  {
+    Xapian::WritableDatabase db(live->path.string(), Xapian::DB_OPEN);
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+      Xapian::Document doc = db.get_document(*it);
+      REQUIRE(doc.get_data().empty());  // schema 4: in the value slot
+      doc.set_data(doc.get_value(kb::schema::kSlotData));
+      doc.remove_value(kb::schema::kSlotData);
+      db.replace_document(*it, doc);
+    }
+    db.set_metadata(kb::schema::kMetaSchema, "3");
+    db.commit();
+  }
+  // A spelling word of the first (published) article that no other article of its language has.
+  const kb::Article* first = nullptr;
+  for (const auto& a : articles) {
+    if (a.status != kb::Status::Draft) {
+      first = &a;
+      break;
+    }
+  }
+  REQUIRE(first);
+  kb::Analyzer analyzer(first->lang);
+  std::vector<std::string> own, others;
+  kb::build_document(*first, analyzer, &own);
+  for (const auto& a : articles) {
+    if (&a != first && a.lang == first->lang) kb::build_document(a, analyzer, &others);
+  }
+  std::string unique_word;
+  for (const auto& w : own) {
+    if (w.size() > 4 && std::find(others.begin(), others.end(), w) == others.end()) unique_word = w;
+  }
+  REQUIRE(!unique_word.empty());
+  CAPTURE(unique_word);
+  auto spelling_has = [&](const kb::GenerationRef& g) {
+    const Xapian::Database s((g.path / (std::string(kb::schema::kSpellingDirPrefix) + first->lang)).string());
+    for (auto t = s.spellings_begin(); t != s.spellings_end(); ++t) {
+      if (*t == unique_word) return true;
+    }
+    return false;
+  };
+  CHECK(spelling_has(*live));
+
+  kb::Article changed = *first;
+  changed.title = "Opening hours";
+  changed.summary = "When we are open.";
+  changed.questions.clear();
+  changed.body_markdown = "We are open every day.\n";
+  kb::PublishOptions next;
+  next.base_generation = live->name;
+  next.replace_keys = {first->id + "@" + first->lang};
+  kb::KnowledgeBaseWriter(kb_dir.path()).publish({changed}, next);
+  const auto after = kb::read_live_generation(kb_dir.path());
+  REQUIRE(after);
+  CHECK(after->name != live->name);
+  CHECK_FALSE(spelling_has(*after));  // the old version's words left with it
+  const Xapian::Database db(after->path.string());
+  const std::string unique = std::string(kb::schema::kUniqueId) + first->id + "@" + first->lang;
+  REQUIRE(db.postlist_begin(unique) != db.postlist_end(unique));
+  const Xapian::Document doc = db.get_document(*db.postlist_begin(unique));
+  CHECK(doc.get_value(kb::schema::kSlotData).find("Opening hours") != std::string::npos);
+  CHECK(db.get_doccount() == static_cast<Xapian::doccount>(std::count_if(
+                                 articles.begin(), articles.end(), [](const kb::Article& a) { return a.status != kb::Status::Draft; })));
+}
