@@ -80,7 +80,8 @@ inline double recorded_wdf_scale(const std::string& metadata) {
 // data before.
 inline std::string stored_data(const Xapian::Document& doc) {
   std::string data = doc.get_value(kSlotData);
-  return data.empty() ? doc.get_data() : data;
+  if (data.empty()) data = doc.get_data();
+  return data;
 }
 
 // Gap between the positions of two fields, so phrases never match across fields.

@@ -1,4 +1,4 @@
-// The weighting of schema-3 generations: BM25 without length normalisation on length-normalised
+// The weighting since schema 3: BM25 without length normalisation on length-normalised
 // wdfs (schema.h), with an upper bound that holds when a collection frequency wrapped.
 #pragma once
 
