@@ -14,7 +14,7 @@
 namespace kb {
 
 // Builds the document for `article`, analysed with `analyzer` (which must be for the
-// article's language). Internal notes are stored in the document data but never indexed, so
+// article's language). Internal notes are stored (value slot schema::kSlotData) but never indexed, so
 // a public search can neither find nor reveal them. Words of public articles are appended to
 // `spelling_words` (if given) for the spelling dictionary. Not thread-safe (uses `analyzer`).
 // With `norm_length` > 0 the free-text terms' wdfs are length-normalised against it

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 
 namespace kb::search {
 
@@ -14,6 +15,24 @@ NormalisedBM25Weight::NormalisedBM25Weight(double wdf_scale, double min_normlen)
 
 NormalisedBM25Weight* NormalisedBM25Weight::clone() const {
   return new NormalisedBM25Weight(wdf_scale_, min_normlen_);
+}
+
+std::string NormalisedBM25Weight::name() const { return "kb::NormalisedBM25Weight"; }
+
+std::string NormalisedBM25Weight::serialise() const {
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "%a %a", wdf_scale_, min_normlen_);  // exact, hexadecimal
+  return buffer;
+}
+
+NormalisedBM25Weight* NormalisedBM25Weight::unserialise(const std::string& serialised) const {
+  double scale = 0, min_normlen = 0;
+  int used = 0;
+  if (std::sscanf(serialised.c_str(), "%la %la%n", &scale, &min_normlen, &used) != 2 ||
+      static_cast<std::size_t>(used) != serialised.size() || !(scale >= 1) || !(min_normlen >= 0)) {
+    throw Xapian::SerialisationError("bad kb::NormalisedBM25Weight parameters");
+  }
+  return new NormalisedBM25Weight(scale, min_normlen);
 }
 
 double NormalisedBM25Weight::get_maxpart() const {

@@ -4,6 +4,8 @@
 
 #include <xapian.h>
 
+#include <string>
+
 namespace kb::search {
 
 // Xapian::BM25Weight(k1 = wdf_scale, k2 = 0, k3 = 1, b = 0, min_normlen): the same weight for
@@ -25,6 +27,13 @@ class NormalisedBM25Weight : public Xapian::BM25Weight {
 
   NormalisedBM25Weight* clone() const override;
   double get_maxpart() const override;
+
+  // Its own name and parameters, so that a registry or a remote backend rebuilds this weight
+  // rather than a plain BM25Weight. unserialise() throws Xapian::SerialisationError on
+  // anything serialise() did not write.
+  std::string name() const override;
+  std::string serialise() const override;
+  NormalisedBM25Weight* unserialise(const std::string& serialised) const override;
 
  private:
   double wdf_scale_, min_normlen_;

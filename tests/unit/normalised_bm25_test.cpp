@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,22 @@ TEST_CASE("a term whose collection frequency wrapped past 2^32 still finds its b
   // documents as unable to beat it. Reported, not required (a later Xapian may fix it).
   const auto trusting = top(db, q, plain, 1);
   MESSAGE("Xapian's BM25 with the wrapped bound returns document " << (trusting.empty() ? 0 : trusting[0].first));
+
+  // The bound itself, whether or not the matcher prunes: the best weight "common" reaches is
+  // within the maximum the weight reports.
+  for (const Xapian::Weight* scheme : {static_cast<const Xapian::Weight*>(&normalised),
+                                       static_cast<const Xapian::Weight*>(&plain)}) {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(*scheme);
+    enquire.set_query(Xapian::Query("common"));
+    const Xapian::MSet mset = enquire.get_mset(0, 10);
+    REQUIRE(mset.size() == 3);
+    if (scheme == &normalised) {
+      CHECK(mset.get_max_attained() <= mset.get_max_possible());
+    } else {
+      MESSAGE("Xapian's BM25: best weight " << mset.get_max_attained() << ", its bound " << mset.get_max_possible());
+    }
+  }
 }
 
 TEST_CASE("the weights are BM25's with b = 0, and the bound is never below a weight") {
@@ -112,12 +129,26 @@ TEST_CASE("the weights are BM25's with b = 0, and the bound is never below a wei
   // maximum (MSet::get_max_possible), else the matcher would prune it.
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(normalised);
-  for (const char* term : {"a", "b", "c", "pad3"}) {
+  for (const std::string term : {"a", "b", "c", "pad3"}) {
     CAPTURE(term);
     enquire.set_query(Xapian::Query(term));
     const Xapian::MSet mset = enquire.get_mset(0, 1);
     REQUIRE(mset.size() == 1);
     CHECK(mset.get_max_attained() <= mset.get_max_possible());
     CHECK(mset.get_max_possible() > 0);
+  }
+}
+
+TEST_CASE("serialised and unserialised, the weight keeps its parameters and its bound") {
+  const NormalisedBM25Weight weight(kScale, kb::schema::kNormMinLength);
+  CHECK(weight.name() == "kb::NormalisedBM25Weight");
+  const std::unique_ptr<NormalisedBM25Weight> back(weight.unserialise(weight.serialise()));
+  REQUIRE(back);
+  CHECK(back->serialise() == weight.serialise());
+  const NormalisedBM25Weight other(256, 0.25);
+  CHECK(std::unique_ptr<NormalisedBM25Weight>(weight.unserialise(other.serialise()))->serialise() == other.serialise());
+  for (const std::string bad : {"", "1024", "x y", "0x1p+10 0x1p-1 extra", "0x0p+0 0x1p-1"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(std::unique_ptr<NormalisedBM25Weight>(weight.unserialise(bad)), Xapian::SerialisationError);
   }
 }
