@@ -49,6 +49,11 @@ inline constexpr const char* kMetaBuiltAt = "kb.built_at";
 inline constexpr const char* kMetaArticles = "kb.articles";
 inline constexpr const char* kMetaSchema = "kb.schema";
 inline constexpr const char* kSchemaVersion = "4";
+// Whether a server of this schema reads a generation that records `metadata` as its
+// kb.schema (a later schema may keep things elsewhere; none recorded is schema 1).
+inline bool readable_schema(const std::string& metadata) {
+  return std::atoi(metadata.c_str()) <= std::atoi(kSchemaVersion);
+}
 // The average document length and the scale that a build normalised term frequencies with
 // (below): a search ranks with the scale its generation was built with.
 inline constexpr const char* kMetaNormLength = "kb.norm_length";

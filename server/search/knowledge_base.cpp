@@ -66,6 +66,15 @@ bool KnowledgeBase::refresh() {
   if (!live) return false;
   const auto current = live_.load();
   if (current && current->name == live->name) return false;
+  // A generation of a schema this server does not read (published by a newer kb-index) is
+  // not switched to: the current one keeps serving. At start-up there is no current one,
+  // and the searcher refuses it with the reason.
+  try {
+    const Xapian::Database db(live->path.string());
+    if (!schema::readable_schema(db.get_metadata(schema::kMetaSchema))) return false;
+  } catch (const Xapian::Error&) {
+    // Unreadable for another reason: switched to, and the searcher reports it.
+  }
   live_.store(std::make_shared<const GenerationRef>(std::move(*live)));
   return true;
 }

@@ -35,7 +35,8 @@ class KnowledgeBase {
   KnowledgeBase& operator=(const KnowledgeBase&) = delete;
 
   // Re-reads the live stub; returns true when the live generation changed. A missing or
-  // broken stub keeps the current generation (and returns false).
+  // broken stub, or a generation of a later schema than this server reads, keeps the
+  // current generation (and returns false).
   bool refresh();
 
   // Calls refresh() on a background thread until destruction: as soon as the live stub is

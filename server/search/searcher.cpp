@@ -274,11 +274,20 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
       db_(open_generation(generation)),
       enquire_(db_) {
   try {
+    // A generation of a later schema may keep what this server reads elsewhere (schema 4
+    // moved the stored data): refused loudly rather than served with empty results.
+    const std::string recorded = db_.get_metadata(schema::kMetaSchema);
+    if (!schema::readable_schema(recorded)) {
+      throw IndexUnavailable("generation " + generation.name + " was built with schema " + recorded +
+                             "; this kb-server reads schemas up to " + schema::kSchemaVersion +
+                             " (upgrade kb-server, or publish again with its kb-index)");
+    }
+    const int generation_schema = std::atoi(recorded.c_str());
     // Schema 3 stores length-normalised wdfs (schema.h): BM25 without length normalisation
     // then ranks as BM25 (k1 = 1, b = 0.5) did on natural wdfs, and no search reads a
     // document length (normalised_bm25.h, which also bounds terms whose 32-bit collection
     // frequency wrapped). Older generations keep Xapian's default, BM25 (1, 0, 1, 0.5, 0.5).
-    if (std::atoi(db_.get_metadata(schema::kMetaSchema).c_str()) >= 3) {
+    if (generation_schema >= 3) {
       const double scale = schema::recorded_wdf_scale(db_.get_metadata(schema::kMetaWdfScale));
       enquire_.set_weighting_scheme(NormalisedBM25Weight(scale, schema::kNormMinLength));
       weight_scale_ = (scale + 1) / 2;

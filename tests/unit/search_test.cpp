@@ -193,6 +193,39 @@ TEST_CASE("paging and its limits") {
   CHECK_THROWS_WITH_AS(f.kb->search(r), "q is longer than 1000 bytes", kb::InvalidArgument);
 }
 
+TEST_CASE("a generation of a later schema is refused: the current one keeps serving, and a start fails with the reason") {
+  Fixture f;
+  const std::string before = f.kb->version();
+  f.publish_with_satellite();
+  const auto live = kb::read_live_generation(f.dir.path());
+  REQUIRE(live);
+  {
+    Xapian::WritableDatabase db(live->path.string(), Xapian::DB_OPEN);
+    db.set_metadata(kb::schema::kMetaSchema, "99");
+    db.commit();
+  }
+  CHECK_FALSE(f.kb->refresh());
+  CHECK(f.kb->version() == before);
+  CHECK(f.search("satellite", "en").hits.empty());
+  CHECK(top(f.search("I forgot my password", "en")) == "reset-password@en");
+  try {
+    kb::search::KnowledgeBase fresh(f.dir.path(), kb::search::SearchSettings{});
+    FAIL("a generation of schema 99 was opened");
+  } catch (const kb::IndexUnavailable& e) {
+    CHECK(std::string(e.what()).find("schema 99") != std::string::npos);
+    CHECK(std::string(e.what()).find(std::string("up to ") + kb::schema::kSchemaVersion) != std::string::npos);
+  }
+  // Published again by this schema's indexer, it is switched to.
+  {
+    Xapian::WritableDatabase db(live->path.string(), Xapian::DB_OPEN);
+    db.set_metadata(kb::schema::kMetaSchema, kb::schema::kSchemaVersion);
+    db.commit();
+  }
+  f.publish_with_satellite();
+  CHECK(f.kb->refresh());
+  CHECK(top(f.search("satellite", "en")) == "satellite@en");
+}
+
 TEST_CASE("a new generation is picked up by refresh() and searched at once") {
   Fixture f;
   const std::string before = f.kb->version();
