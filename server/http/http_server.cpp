@@ -234,6 +234,10 @@ struct HttpServer::Impl {
                {{"status", "ok"},
                 {"index_version", s.index_version},
                 {"built_at", s.built_at},
+                {"schema", s.schema},
+                {"refused_generation", s.refused_generation.empty() ? json(nullptr)
+                                                                    : json{{"name", s.refused_generation},
+                                                                           {"reason", s.refused_reason}}},
                 {"documents", s.documents},
                 {"languages", languages},
                 {"champion_lists", champions},

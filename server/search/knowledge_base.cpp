@@ -71,9 +71,21 @@ bool KnowledgeBase::refresh() {
   // and the searcher refuses it with the reason.
   try {
     const Xapian::Database db(live->path.string());
-    if (!schema::readable_schema(db.get_metadata(schema::kMetaSchema))) return false;
+    const std::string recorded = db.get_metadata(schema::kMetaSchema);
+    if (!schema::readable_schema(recorded)) {
+      const std::lock_guard<std::mutex> lock(refused_mutex_);
+      refused_generation_ = live->name;
+      refused_reason_ = "built with schema " + recorded + "; this kb-server reads schemas up to " +
+                        schema::kSchemaVersion + " (upgrade kb-server, or publish again with its kb-index)";
+      return false;
+    }
   } catch (const Xapian::Error&) {
     // Unreadable for another reason: switched to, and the searcher reports it.
+  }
+  {
+    const std::lock_guard<std::mutex> lock(refused_mutex_);
+    refused_generation_.clear();
+    refused_reason_.clear();
   }
   live_.store(std::make_shared<const GenerationRef>(std::move(*live)));
   return true;
@@ -187,7 +199,11 @@ SuggestResponse KnowledgeBase::suggest(const SuggestRequest& request) {
 
 // Not gated: /health answers while searches queue.
 IndexStatus KnowledgeBase::status() {
-  return with_searcher([](Searcher& s) { return s.status(); });
+  IndexStatus status = with_searcher([](Searcher& s) { return s.status(); });
+  const std::lock_guard<std::mutex> lock(refused_mutex_);
+  status.refused_generation = refused_generation_;
+  status.refused_reason = refused_reason_;
+  return status;
 }
 
 }  // namespace kb::search

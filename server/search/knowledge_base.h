@@ -88,6 +88,11 @@ class KnowledgeBase {
   std::string champions_of_;
   std::shared_ptr<const StoredChampions> champions_;
 
+  // The last generation refresh() did not switch to, and why (IndexStatus); empty when the
+  // live stub names the generation served.
+  std::mutex refused_mutex_;
+  std::string refused_generation_, refused_reason_;
+
   std::mutex watch_mutex_;
   bool stopping_ = false;
   int wake_fd_ = -1;  // eventfd that ends the watcher's wait (-1: it ends at its next poll)

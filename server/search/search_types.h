@@ -133,6 +133,10 @@ struct SuggestResponse {
 struct IndexStatus {
   std::string index_version;
   std::string built_at;
+  std::string schema;  // kb.schema of the generation served ("" before schema 2)
+  // A published generation that is not served because this server does not read its schema
+  // (KnowledgeBase::refresh), with the reason; empty otherwise.
+  std::string refused_generation, refused_reason;
   std::uint64_t documents = 0;
   std::map<std::string, std::uint64_t> languages;
   // Per language, the common stems with champion lists (docs/schema.md); and the languages

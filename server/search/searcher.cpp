@@ -282,6 +282,7 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
                              "; this kb-server reads schemas up to " + schema::kSchemaVersion +
                              " (upgrade kb-server, or publish again with its kb-index)");
     }
+    schema_ = recorded;
     const int generation_schema = std::atoi(recorded.c_str());
     // Schema 3 stores length-normalised wdfs (schema.h): BM25 without length normalisation
     // then ranks as BM25 (k1 = 1, b = 0.5) did on natural wdfs, and no search reads a
@@ -1037,6 +1038,7 @@ IndexStatus Searcher::status() {
   s.index_version = generation_;
   try {
     s.built_at = db_.get_metadata(schema::kMetaBuiltAt);
+    s.schema = schema_;
     s.documents = db_.get_doccount();
     for (const auto& l : languages_) s.languages[l] = db_.get_termfreq(schema::term(schema::kLang, l));
     // As read when the generation was opened (/health is probed often: no metadata read).

@@ -131,6 +131,7 @@ class Searcher {
                                      const std::string& channel, bool include_internal);
 
   std::string generation_;
+  std::string schema_;  // the generation's kb.schema, as recorded
   std::filesystem::path generation_path_;
   SearchSettings settings_;
   Xapian::Database db_;

@@ -196,6 +196,8 @@ TEST_CASE("GET /health reports the live generation") {
   // Ten articles: no language is large enough for champion lists, and none is damaged.
   CHECK(body["champion_lists"] == nlohmann::json::object());
   CHECK(body["champion_lists_damaged"] == nlohmann::json::array());
+  CHECK(body["schema"] == "4");
+  CHECK(body["refused_generation"].is_null());
 }
 
 TEST_CASE("SIGTERM stops the server cleanly") {

@@ -206,6 +206,11 @@ TEST_CASE("a generation of a later schema is refused: the current one keeps serv
   }
   CHECK_FALSE(f.kb->refresh());
   CHECK(f.kb->version() == before);
+  const auto refused = f.kb->status();
+  CHECK(refused.index_version == before);
+  CHECK(refused.schema == kb::schema::kSchemaVersion);
+  CHECK(refused.refused_generation == live->name);
+  CHECK(refused.refused_reason.find("schema 99") != std::string::npos);
   CHECK(f.search("satellite", "en").hits.empty());
   CHECK(top(f.search("I forgot my password", "en")) == "reset-password@en");
   try {
@@ -224,6 +229,7 @@ TEST_CASE("a generation of a later schema is refused: the current one keeps serv
   f.publish_with_satellite();
   CHECK(f.kb->refresh());
   CHECK(top(f.search("satellite", "en")) == "satellite@en");
+  CHECK(f.kb->status().refused_generation.empty());
 }
 
 TEST_CASE("a new generation is picked up by refresh() and searched at once") {
