@@ -49,10 +49,13 @@ inline constexpr const char* kMetaBuiltAt = "kb.built_at";
 inline constexpr const char* kMetaArticles = "kb.articles";
 inline constexpr const char* kMetaSchema = "kb.schema";
 inline constexpr const char* kSchemaVersion = "4";
-// Whether a server of this schema reads a generation that records `metadata` as its
-// kb.schema (a later schema may keep things elsewhere; none recorded is schema 1).
-inline bool readable_schema(const std::string& metadata) {
-  return std::atoi(metadata.c_str()) <= std::atoi(kSchemaVersion);
+// Why a server of this schema does not read a generation that records `metadata` as its
+// kb.schema (a later schema may keep things elsewhere; none recorded is schema 1), as
+// "built with schema N; ..."; empty when it reads it.
+inline std::string unreadable_schema(const std::string& metadata) {
+  if (std::atoi(metadata.c_str()) <= std::atoi(kSchemaVersion)) return "";
+  return "built with schema " + metadata + "; this kb-server reads schemas up to " + kSchemaVersion +
+         " (upgrade kb-server, or publish again with its kb-index)";
 }
 // The average document length and the scale that a build normalised term frequencies with
 // (below): a search ranks with the scale its generation was built with.

@@ -71,12 +71,10 @@ bool KnowledgeBase::refresh() {
   // and the searcher refuses it with the reason.
   try {
     const Xapian::Database db(live->path.string());
-    const std::string recorded = db.get_metadata(schema::kMetaSchema);
-    if (!schema::readable_schema(recorded)) {
+    if (std::string why = schema::unreadable_schema(db.get_metadata(schema::kMetaSchema)); !why.empty()) {
       const std::lock_guard<std::mutex> lock(refused_mutex_);
       refused_generation_ = live->name;
-      refused_reason_ = "built with schema " + recorded + "; this kb-server reads schemas up to " +
-                        schema::kSchemaVersion + " (upgrade kb-server, or publish again with its kb-index)";
+      refused_reason_ = std::move(why);
       return false;
     }
   } catch (const Xapian::Error&) {

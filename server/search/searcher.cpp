@@ -277,10 +277,8 @@ Searcher::Searcher(const GenerationRef& generation, const SearchSettings& settin
     // A generation of a later schema may keep what this server reads elsewhere (schema 4
     // moved the stored data): refused loudly rather than served with empty results.
     const std::string recorded = db_.get_metadata(schema::kMetaSchema);
-    if (!schema::readable_schema(recorded)) {
-      throw IndexUnavailable("generation " + generation.name + " was built with schema " + recorded +
-                             "; this kb-server reads schemas up to " + schema::kSchemaVersion +
-                             " (upgrade kb-server, or publish again with its kb-index)");
+    if (const std::string why = schema::unreadable_schema(recorded); !why.empty()) {
+      throw IndexUnavailable("generation " + generation.name + " was " + why);
     }
     schema_ = recorded;
     const int generation_schema = std::atoi(recorded.c_str());
