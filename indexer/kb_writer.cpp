@@ -407,6 +407,14 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       std::snprintf(buffer, sizeof buffer, "%g", wdf_scale);
       out_db.set_metadata(schema::kMetaWdfScale, buffer);
     }
+    // The lexicons replace the previous generation's: a language whose lists went away (an
+    // empty stopwords file, a deleted synonyms file) keeps none from an incremental base.
+    const std::string lexicon_prefix(schema::kMetaLexiconPrefix);
+    std::vector<std::string> stale;
+    for (auto key = out_db.metadata_keys_begin(lexicon_prefix); key != out_db.metadata_keys_end(lexicon_prefix); ++key) {
+      if (!options.lexicons.count((*key).substr(lexicon_prefix.size()))) stale.push_back(*key);
+    }
+    for (const auto& key : stale) out_db.set_metadata(key, "");
     for (const auto& [lang, lexicon] : options.lexicons) {
       out_db.set_metadata(std::string(schema::kMetaLexiconPrefix) + lang, serialise_lexicon(lexicon));
     }

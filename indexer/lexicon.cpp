@@ -57,12 +57,23 @@ bool readable_text(const std::string& display, const std::string& text, std::vec
   return true;
 }
 
+// One word per line; '#' starts a comment.
+void add_stopwords(const std::string& text, std::set<std::string>& out) {
+  std::istringstream lines(normalise_line_ends(text));
+  std::string line;
+  while (std::getline(lines, line)) {
+    line = trim(line.substr(0, line.find('#')));
+    if (!line.empty()) out.insert(line);
+  }
+}
+
 }  // namespace
 
 Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
   Lexicons out;
   std::error_code ec;
   const std::string base = dir.filename().string();
+  std::set<std::string> given;  // languages with a stopwords file of their own
 
   if (fs::is_directory(dir / "stopwords", ec)) {
     for (const auto& entry : fs::directory_iterator(dir / "stopwords", ec)) {
@@ -70,15 +81,16 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
       const std::string display = base + "/stopwords/" + entry.path().filename().string();
       const std::string lang = language_of(entry.path(), display, issues);
       if (lang.empty()) continue;
+      // The language's own file, even an unreadable one, replaces the built-in list: a
+      // file in error stops the build anyway.
+      given.insert(lang);
       const std::string text = read_all(entry.path());
       if (!readable_text(display, text, issues)) continue;
-      std::istringstream lines(normalise_line_ends(text));
-      std::string line;
-      while (std::getline(lines, line)) {
-        line = trim(line.substr(0, line.find('#')));
-        if (!line.empty()) out[lang].stopwords.insert(line);
-      }
+      add_stopwords(text, out[lang].stopwords);
     }
+  }
+  for (const auto& [lang, text] : default_stopword_lists()) {
+    if (!given.count(lang)) add_stopwords(std::string(text), out[lang].stopwords);
   }
 
   if (fs::is_directory(dir / "synonyms", ec)) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "content_issue.h"
@@ -23,9 +24,16 @@ struct Lexicon {
 using Lexicons = std::map<std::string, Lexicon>;
 
 // Reads `dir/stopwords/<lang>.txt` (one word per line, '#' starts a comment) and
-// `dir/synonyms/<lang>.yaml` (a list of lists of phrases). A missing `dir` gives no lexicons.
-// Problems are appended to `issues` with file:line:column; never throws for bad files.
+// `dir/synonyms/<lang>.yaml` (a list of lists of phrases). A language without its own
+// stopwords file gets the built-in list, if there is one (default_stopword_lists); a file
+// replaces it, and an empty file means no stopwords. A missing `dir` gives the built-in
+// lists only. Problems are appended to `issues` with file:line:column; never throws for bad
+// files.
 Lexicons load_lexicons(const std::filesystem::path& dir, std::vector<ContentIssue>& issues);
+
+// The built-in stopword lists by language tag, in the stopwords file format
+// (indexer/default_stopwords/<lang>.txt, compiled in).
+const std::map<std::string, std::string_view>& default_stopword_lists();
 
 // Serialisation for generation metadata (kb.lexicon.<lang>), as JSON.
 std::string serialise_lexicon(const Lexicon& lexicon);

@@ -327,3 +327,32 @@ TEST_CASE("an incremental build replaces a document whose data a schema-3 build 
   CHECK(db.get_doccount() == static_cast<Xapian::doccount>(std::count_if(
                                  articles.begin(), articles.end(), [](const kb::Article& a) { return a.status != kb::Status::Draft; })));
 }
+
+TEST_CASE("an incremental build keeps no lexicon of a language whose lists went away") {
+  // A French stopwords file emptied (or its synonyms deleted) between two builds: the
+  // server must not go on reading the French lists of the base the build started from.
+  kb::test::TempDir kb_dir;
+  const auto articles = fixture_articles();
+  kb::PublishOptions first;
+  first.lexicons["en"].stopwords = {"the"};
+  first.lexicons["fr"].stopwords = {"les"};
+  const auto gen1 = kb::KnowledgeBaseWriter(kb_dir.path()).publish(articles, first);
+  const std::string fr_key = std::string(kb::schema::kMetaLexiconPrefix) + "fr";
+  const std::string en_key = std::string(kb::schema::kMetaLexiconPrefix) + "en";
+  {
+    const auto live = kb::read_live_generation(kb_dir.path());
+    REQUIRE(live);
+    CHECK_FALSE(Xapian::Database(live->path.string()).get_metadata(fr_key).empty());
+  }
+  kb::PublishOptions next;
+  next.base_generation = gen1.generation;
+  next.replace_keys = {articles[0].id + "@" + articles[0].lang};
+  next.lexicons["en"].stopwords = {"the", "a"};
+  kb::KnowledgeBaseWriter(kb_dir.path()).publish({articles[0]}, next);
+  const auto live = kb::read_live_generation(kb_dir.path());
+  REQUIRE(live);
+  CHECK(live->name != gen1.generation);
+  const Xapian::Database db(live->path.string());
+  CHECK(db.get_metadata(fr_key).empty());
+  CHECK(kb::parse_lexicon(db.get_metadata(en_key)).stopwords == std::set<std::string>{"a", "the"});
+}

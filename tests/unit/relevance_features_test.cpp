@@ -159,7 +159,8 @@ struct SmallBase {
   kb::test::TempDir content, dir;
   std::unique_ptr<kb::search::KnowledgeBase> kb;
 
-  void build(const kb::search::SearchSettings& settings, std::size_t champions_per_word = kb::kChampionsPerWord) {
+  void build(const kb::search::SearchSettings& settings, std::size_t champions_per_word = kb::kChampionsPerWord,
+             kb::Lexicons lexicons = {}) {
     const kb::plugins::ImporterRegistry registry;
     auto set = kb::load_content(content.path(), registry.importers());
     std::string issues;
@@ -168,6 +169,7 @@ struct SmallBase {
     REQUIRE(set.ok());
     kb::PublishOptions options;
     options.champions_per_word = champions_per_word;
+    options.lexicons = std::move(lexicons);
     kb::KnowledgeBaseWriter(dir.path()).publish(set.articles, options);
     kb = std::make_unique<kb::search::KnowledgeBase>(dir.path(), settings);
   }
@@ -187,6 +189,57 @@ void article(SmallBase& base, const std::string& id, const std::string& title, c
 }
 
 }  // namespace
+
+TEST_CASE("built-in stopwords: content without lists of its own still leaves function words out") {
+  // kb-index reads the lists with load_lexicons: content/analysis/stopwords/<lang>.txt, else
+  // the built-in list of the language. "where is the hub" then asks for "hub" alone, and the
+  // article that shares only "where is the" with it is no answer; an empty file of the
+  // language's own turns stopwords off, and every word counts again.
+  auto fill = [](SmallBase& base) {
+    article(base, "hub-guide", "Hub guide", "Restart the hub when its light is red.");
+    article(base, "opening-hours", "Opening hours", "Where is the shop, and where is the car park?");
+  };
+  SmallBase defaults, off;
+  fill(defaults);
+  fill(off);
+  off.content.write("analysis/stopwords/en.txt", "# no stopwords for this help center\n");
+  for (SmallBase* base : {&defaults, &off}) {
+    std::vector<kb::ContentIssue> issues;
+    auto lexicons = kb::load_lexicons(base->content / "analysis", issues);
+    REQUIRE(issues.empty());
+    base->build({}, kb::kChampionsPerWord, std::move(lexicons));
+  }
+  const auto answered = defaults.search("where is the hub");
+  CHECK(answered.total == 1);
+  CHECK(top(answered) == "hub-guide");
+  const auto every_word = off.search("where is the hub");
+  CHECK(every_word.total == 2);
+  // A query of stopwords only still searches them.
+  CHECK(top(defaults.search("where is the")) == "opening-hours");
+}
+
+TEST_CASE("the built-in stopword lists, replaced by a language's own file") {
+  kb::test::TempDir dir;
+  std::vector<kb::ContentIssue> issues;
+  const auto none = kb::load_lexicons(dir / "analysis", issues);  // no folder at all
+  for (const std::string lang : {"en", "de", "fr", "es"}) {
+    INFO(lang);
+    REQUIRE(none.count(lang));
+    CHECK(none.at(lang).stopwords.size() > 40);
+  }
+  CHECK(none.at("en").stopwords.count("the"));
+  CHECK(none.at("de").stopwords.count("und"));
+  CHECK(none.at("fr").stopwords.count("les"));
+  CHECK(none.at("es").stopwords.count("los"));
+  CHECK_FALSE(none.count("ja"));
+  dir.write("analysis/stopwords/en.txt", "hub # the only one\n");
+  dir.write("analysis/stopwords/fr.txt", "");
+  const auto own = kb::load_lexicons(dir / "analysis", issues);
+  CHECK(issues.empty());
+  CHECK(own.at("en").stopwords == std::set<std::string>{"hub"});
+  CHECK((!own.count("fr") || own.at("fr").stopwords.empty()));
+  CHECK(own.at("de").stopwords == none.at("de").stopwords);
+}
 
 TEST_CASE("search-as-you-type: a word typed past its stem still completes") {
   SmallBase base;
