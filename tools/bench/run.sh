@@ -28,7 +28,7 @@ if ((${#need[@]})); then
   $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2 || { $SUDO apt-get update >&2; $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2; }
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)" --target kb-index kb-server kb-bench-corpus kb-bench-fts5 kb-bench-search kb-bench-index-floor >/dev/null
+cmake --build build -j"$(nproc)" --target kb-index kb-server kb-bench-corpus kb-bench-peer-queries kb-bench-fts5 kb-bench-search kb-bench-index-floor >/dev/null
 
 bin=build
 corpus="$work/corpus-$records"
@@ -136,6 +136,10 @@ run_wrk() {  # run_wrk NAME PORT TEMPLATE QUERYFILE [SKIP_KINDS] -> "rps p50 p99
 
 unique="$queries/unique.tsv"
 zipf="$queries/zipf.tsv"
+# The peers get the same lines without the stopwords kb-server leaves out of them (written
+# again each run, from the stopword lists kb-index used).
+"$bin/tools/kb-bench-peer-queries" --content "$corpus" --queries "$queries" >&2
+unique_peers="$queries/unique-peers.tsv"
 echo "== HTTP: $conns connections, ${duration}s per run" >&2
 read -r h_rps h_p50 h_p99 h_err h_n < <(run_wrk kb-health "$kb_port" "/health" "$unique")
 read -r k_rps k_p50 k_p99 k_err k_n < <(run_wrk kb-unique "$kb_port" "/v1/search?q={q}&lang={lang}&category={cat}&prefix={prefix}&facets=false" "$unique")
@@ -143,17 +147,18 @@ read -r k_rps k_p50 k_p99 k_err k_n < <(run_wrk kb-unique "$kb_port" "/v1/search
 # Bots send whole questions: the as-you-type queries, whose last word is unfinished, are left out.
 read -r a_rps a_p50 a_p99 a_err a_n < <(run_wrk kb-answer "$kb_port" "/v1/answer?q={q}&lang={lang}&channel=botframework" "$unique" prefix)
 # The peers do what kb-server does with the same lines: filter on the category when the line
-# has one, and take the last word of an as-you-type query as a prefix.
-read -r f_rps f_p50 f_p99 f_err f_n < <(run_wrk fts5-and "$fts_port" "/search?q={q}&lang={lang}&cat={cat}&prefix={prefix}&mode=and" "$unique")
-read -r fo_rps fo_p50 fo_p99 fo_err fo_n < <(run_wrk fts5-or "$fts_port" "/search?q={q}&lang={lang}&cat={cat}&prefix={prefix}&mode=or" "$unique")
+# has one, take the last word of an as-you-type query as a prefix, and leave out the
+# query's stopwords (unique-peers.tsv).
+read -r f_rps f_p50 f_p99 f_err f_n < <(run_wrk fts5-and "$fts_port" "/search?q={q}&lang={lang}&cat={cat}&prefix={prefix}&mode=and" "$unique_peers")
+read -r fo_rps fo_p50 fo_p99 fo_err fo_n < <(run_wrk fts5-or "$fts_port" "/search?q={q}&lang={lang}&cat={cat}&prefix={prefix}&mode=or" "$unique_peers")
 # FTS5's slowest queries run on for a second or more after wrk stops: stop it so that it
 # takes no CPU from Groonga's run.
 kill "$fts_pid"; wait "$fts_pid" 2>/dev/null || true
 # Groonga doing what kb-server and FTS5 do: the ten best by score, each with a snippet.
 # The plain select (no sort_keys, no snippet) returns the first ten matches in record order,
 # unranked; it is measured too, as the lower bound of Groonga's work.
-read -r g_rps g_p50 g_p99 g_err g_n < <(run_wrk groonga "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={qprefix}&filter=lang%3D%3D%22{lang}%22{catfilter}&output_columns=_key,title,_score,snippet_html(body)&sort_keys=-_score&limit=10" "$unique")
-read -r gp_rps gp_p50 gp_p99 gp_err gp_n < <(run_wrk groonga-plain "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={qprefix}&filter=lang%3D%3D%22{lang}%22{catfilter}&output_columns=_key,title&limit=10" "$unique")
+read -r g_rps g_p50 g_p99 g_err g_n < <(run_wrk groonga "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={qprefix}&filter=lang%3D%3D%22{lang}%22{catfilter}&output_columns=_key,title,_score,snippet_html(body)&sort_keys=-_score&limit=10" "$unique_peers")
+read -r gp_rps gp_p50 gp_p99 gp_err gp_n < <(run_wrk groonga-plain "$gr_port" "/d/select?table=Articles&match_columns=title*3%7C%7Cbody&query={qprefix}&filter=lang%3D%3D%22{lang}%22{catfilter}&output_columns=_key,title&limit=10" "$unique_peers")
 rss_after=$(ps -o rss= -p "$kb_pid" 2>/dev/null || true)  # empty: the server exited
 kill "$kb_pid"; wait "$kb_pid" 2>/dev/null || true
 "$bin/server/kb-server" --kb "$work/kb" --port "$kb_port" --config "$cfg_cache" > "$work/kb-server-cache.out" 2>&1 &
