@@ -28,15 +28,30 @@ namespace {
 std::string without_stopwords(const std::string& query, kb::Analyzer& analyzer, const std::set<std::string>& stopwords,
                               bool& last_dropped) {
   const auto tokens = analyzer.tokenize(query, kb::AnalysisMode::Query);
-  std::vector<std::pair<std::size_t, std::size_t>> drop;
+  struct Drop {
+    std::size_t begin, end;
+    bool space;  // leaves a space between the words around it
+  };
+  std::vector<Drop> drop;
   bool content = false;
   for (const auto& t : tokens) {
     const bool positional = t.kind == kb::TokenKind::Word || t.kind == kb::TokenKind::Bigram ||
                             t.kind == kb::TokenKind::Unigram;
     if (!positional) continue;
     last_dropped = t.kind == kb::TokenKind::Word && stopwords.count(t.text);
-    if (last_dropped) drop.emplace_back(t.begin, t.end);
-    else content = true;
+    if (!last_dropped) {
+      content = true;
+      continue;
+    }
+    // With the hyphen or apostrophe that joins it to a word ("sign-in", "l'adresse"): a
+    // dangling "sign-" is no word, and Groonga's query syntax refuses some.
+    // Inside a word ("net-out-p"), the rest stays one word ("net-p").
+    std::size_t b = t.begin, e = t.end;
+    auto joiner = [](char c) { return c == '-' || c == '\''; };
+    const bool joined = (e < query.size() && joiner(query[e])) || (b > 0 && joiner(query[b - 1]));
+    if (e < query.size() && joiner(query[e])) ++e;
+    else if (b > 0 && joiner(query[b - 1])) --b;
+    drop.push_back({b, e, !joined});
   }
   if (!content || drop.empty()) {
     last_dropped = false;
@@ -44,9 +59,9 @@ std::string without_stopwords(const std::string& query, kb::Analyzer& analyzer, 
   }
   std::string kept;
   std::size_t at = 0;
-  for (const auto& [b, e] : drop) {
-    kept += query.substr(at, b - at) + " ";
-    at = e;
+  for (const auto& d : drop) {
+    kept += query.substr(at, d.begin - at) + (d.space ? " " : "");
+    at = d.end;
   }
   kept += query.substr(at);
   std::string out;
