@@ -29,7 +29,7 @@ KnowledgeBase::KnowledgeBase(std::filesystem::path kb_dir, SearchSettings settin
       dir_(std::move(kb_dir)),
       settings_(std::move(settings)),
       cache_(settings_.cache_entries),
-      gate_(settings_.concurrency ? settings_.concurrency : 4 * std::max(1u, std::thread::hardware_concurrency()),
+      gate_(settings_.concurrency ? settings_.concurrency : std::max(2u, std::thread::hardware_concurrency()),
             settings_.max_waiting, std::chrono::milliseconds(settings_.max_wait_ms)) {
   auto live = read_live_generation(dir_);
   if (!live) {

@@ -42,7 +42,7 @@ TEST_CASE("defaults apply when only the knowledge base is given") {
   CHECK(c.host == "127.0.0.1");
   CHECK(c.port == 8080);
   CHECK(c.threads == 64);
-  CHECK(c.search.concurrency == 0);  // four per core
+  CHECK(c.search.concurrency == 0);  // one per core, at least two
   CHECK(c.access_log);
   CHECK(c.agent_token == "");
   CHECK(c.editor_token == "");
