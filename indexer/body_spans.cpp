@@ -61,70 +61,6 @@ bool starts_code_point(std::string_view text, std::size_t at) {
   return at >= text.size() || !is_continuation_byte(static_cast<unsigned char>(text[at]));
 }
 
-// Decodes the entries of `spans` from `pos` for a text of `text_size` bytes; when `text` is
-// given, every span must also start and end on its code point boundaries.
-bool decode_entries(std::string_view spans, std::size_t pos, std::size_t text_size, const std::string_view* text,
-                    std::vector<TokenSpan>& out, std::size_t& positions) {
-  out.clear();
-  // Every entry but a joined word's takes two characters or more and gives at most two
-  // tokens (a character's unigram and bigram); a joined word's takes one and gives one.
-  out.reserve(spans.size() - pos);
-  positions = 0;
-  struct Char {
-    std::size_t begin, end;
-  };
-  std::vector<Char> run;
-  auto flush_run = [&] {
-    for (std::size_t k = 0; k < run.size(); ++k) {
-      out.push_back(TokenSpan{run[k].begin, run[k].end, TokenKind::Unigram});
-      if (k + 1 < run.size()) {
-        out.push_back(TokenSpan{run[k].begin, run[k + 1].end, TokenKind::Bigram});
-        ++positions;
-      }
-    }
-    run.clear();
-  };
-  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-  std::size_t last_word = kNone, word_before = kNone;  // indexes into `out`
-  std::size_t previous = 0;
-  while (pos < spans.size()) {
-    std::uint64_t head = 0, length = 0;
-    if (!get_number(spans, pos, head)) return false;
-    const std::uint64_t tag = head & 3;
-    const std::uint64_t delta = head >> 2;
-    if (tag == kJoined) {
-      if (delta != 0 || word_before == kNone || !run.empty()) return false;
-      out.push_back(TokenSpan{out[word_before].begin, out[last_word].end, TokenKind::Compound});
-      continue;
-    }
-    if (!get_number(spans, pos, length)) return false;
-    // previous <= text_size always: it is the begin of a span that ends within the text.
-    if (delta > text_size - previous || length == 0 || length > text_size - previous - delta) return false;
-    const std::size_t begin = previous + delta;
-    const std::size_t end = begin + length;
-    if (text && (!starts_code_point(*text, begin) || !starts_code_point(*text, end))) return false;
-    previous = begin;
-    if (tag == kWord) {
-      flush_run();
-      out.push_back(TokenSpan{begin, end, TokenKind::Word});
-      ++positions;
-      word_before = last_word;
-      last_word = out.size() - 1;
-      continue;
-    }
-    // A CJK character: words on either side of a run never join.
-    last_word = word_before = kNone;
-    if (tag == kRunStart) {
-      flush_run();
-    } else if (run.empty()) {
-      return false;  // a run continued that never started
-    }
-    run.push_back({begin, end});
-  }
-  flush_run();
-  return true;
-}
-
 }  // namespace
 
 std::string encode_body_spans(std::string_view text, const std::vector<Token>& tokens) {
@@ -132,7 +68,6 @@ std::string encode_body_spans(std::string_view text, const std::vector<Token>& t
   std::string out;
   put_number(out, text.size());
   put_number(out, text_hash(text));
-  const std::size_t header = out.size();
   std::size_t previous = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
@@ -156,7 +91,7 @@ std::string encode_body_spans(std::string_view text, const std::vector<Token>& t
   // tokens otherwise leaves bodies without spans rather than with wrong ones).
   std::vector<TokenSpan> decoded;
   std::size_t positions = 0;
-  if (!decode_entries(out, header, text.size(), &text, decoded, positions) || decoded.size() != tokens.size()) return "";
+  if (!decode_body_spans(out, text, decoded, positions) || decoded.size() != tokens.size()) return "";
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (decoded[i].kind != tokens[i].kind || decoded[i].begin != tokens[i].begin || decoded[i].end != tokens[i].end) {
       return "";
@@ -165,16 +100,105 @@ std::string encode_body_spans(std::string_view text, const std::vector<Token>& t
   return out;
 }
 
-bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<TokenSpan>& out,
-                       std::size_t& positions) {
+bool BodySpanReader::open(std::string_view spans, std::string_view text) {
   // The spans of this very text: its size and hash, then the entries.
+  *this = BodySpanReader();
   std::size_t pos = 0;
   std::uint64_t size = 0, hash = 0;
   if (!get_number(spans, pos, size) || size != text.size() || !get_number(spans, pos, hash) ||
       hash != text_hash(text)) {
     return false;
   }
-  return decode_entries(spans, pos, text.size(), &text, out, positions);
+  spans_ = spans;
+  text_ = text;
+  pos_ = pos;
+  done_ = false;
+  return true;
+}
+
+void BodySpanReader::push(std::size_t begin, std::size_t end, TokenKind kind) {
+  queue_[queued_++] = TokenSpan{begin, end, kind};
+}
+
+bool BodySpanReader::next(TokenSpan& out) {
+  while (head_ == queued_) {
+    head_ = queued_ = 0;
+    if (done_) return false;
+    read_entry();
+  }
+  out = queue_[head_++];
+  if (out.kind == TokenKind::Word || out.kind == TokenKind::Bigram) ++positions_;
+  return true;
+}
+
+// One entry: a character's unigram is given when the next character of its run (with the
+// bigram of the two) or the run's end is read, so the tokens come in tokenize's order.
+void BodySpanReader::read_entry() {
+  auto fail = [this] {
+    damaged_ = done_ = true;
+    head_ = queued_ = 0;
+  };
+  if (pos_ >= spans_.size()) {
+    if (in_run_) push(char_begin_, char_end_, TokenKind::Unigram);
+    in_run_ = false;
+    done_ = true;
+    return;
+  }
+  std::uint64_t head = 0, length = 0;
+  if (!get_number(spans_, pos_, head)) return fail();
+  const std::uint64_t tag = head & 3;
+  const std::uint64_t delta = head >> 2;
+  if (tag == kJoined) {
+    // The joined form of the last two words; no CJK character since (one resets them).
+    if (delta != 0 || !has_before_ || in_run_) return fail();
+    push(before_begin_, last_end_, TokenKind::Compound);
+    return;
+  }
+  if (!get_number(spans_, pos_, length)) return fail();
+  // previous_ <= the text's size always: it is the begin of a span that ends within it.
+  const std::size_t size = text_.size();
+  if (delta > size - previous_ || length == 0 || length > size - previous_ - delta) return fail();
+  const std::size_t begin = previous_ + delta;
+  const std::size_t end = begin + length;
+  if (!starts_code_point(text_, begin) || !starts_code_point(text_, end)) return fail();
+  previous_ = begin;
+  if (tag == kWord) {
+    if (in_run_) push(char_begin_, char_end_, TokenKind::Unigram);
+    in_run_ = false;
+    push(begin, end, TokenKind::Word);
+    has_before_ = has_last_;
+    before_begin_ = last_begin_;
+    has_last_ = true;
+    last_begin_ = begin;
+    last_end_ = end;
+    return;
+  }
+  // A CJK character: words on either side of a run never join.
+  has_last_ = has_before_ = false;
+  if (tag == kRunStart) {
+    if (in_run_) push(char_begin_, char_end_, TokenKind::Unigram);
+  } else {
+    if (!in_run_) return fail();  // a run continued that never started
+    push(char_begin_, char_end_, TokenKind::Unigram);
+    push(char_begin_, end, TokenKind::Bigram);
+  }
+  in_run_ = true;
+  char_begin_ = begin;
+  char_end_ = end;
+}
+
+bool decode_body_spans(std::string_view spans, std::string_view text, std::vector<TokenSpan>& out,
+                       std::size_t& positions) {
+  out.clear();
+  positions = 0;
+  BodySpanReader reader;
+  if (!reader.open(spans, text)) return false;
+  // Every entry but a joined word's takes two characters or more and gives at most two
+  // tokens (a character's unigram and bigram); a joined word's takes one and gives one.
+  out.reserve(spans.size());
+  for (TokenSpan t; reader.next(t);) out.push_back(t);
+  positions = reader.positions();
+  return !reader.damaged();
 }
 
 }  // namespace kb

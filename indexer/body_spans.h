@@ -26,6 +26,38 @@ struct TokenSpan {
   TokenKind kind = TokenKind::Word;
 };
 
+// The tokens of a text from its spans, one at a time, in tokenize's order: a snippet reads
+// only as far as it needs, where decode_body_spans reads them all.
+class BodySpanReader {
+ public:
+  // False, and no tokens, when `spans` are not of `text` (another size or hash). Both must
+  // outlive the reader.
+  bool open(std::string_view spans, std::string_view text);
+  // The next token; false at the end of the spans, or when they are damaged (a span past
+  // the text's end or starting or ending inside a UTF-8 sequence, a malformed entry).
+  bool next(TokenSpan& out);
+  bool damaged() const { return damaged_; }
+  // Word and Bigram tokens given so far (each takes a position).
+  std::size_t positions() const { return positions_; }
+
+ private:
+  void read_entry();
+  void push(std::size_t begin, std::size_t end, TokenKind kind);
+
+  std::string_view spans_, text_;
+  std::size_t pos_ = 0, previous_ = 0, positions_ = 0;
+  bool done_ = true, damaged_ = false;
+  // The CJK run being read: its last character so far.
+  bool in_run_ = false;
+  std::size_t char_begin_ = 0, char_end_ = 0;
+  // The last two words (a joined word joins them), if no CJK character came since.
+  bool has_last_ = false, has_before_ = false;
+  std::size_t last_begin_ = 0, last_end_ = 0, before_begin_ = 0;
+  // Tokens read but not yet given: at most two from one entry.
+  TokenSpan queue_[2];
+  std::size_t head_ = 0, queued_ = 0;
+};
+
 // The tokens of `text` from its spans: kind, begin and end exactly as tokenize gives them,
 // in its order (the caller analyses a token only if it needs its text). `positions` is set
 // to the number of Word and Bigram tokens (each takes a position). False, with `out`

@@ -322,34 +322,25 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
 
   // The body's tokens from its stored spans rather than its analysis, unless a stem is of
   // one character outside ASCII (a CJK unigram's text would tell whether it matches). The
-  // few tokens whose text is needed are read alone: a joined word's two words, and with
-  // prefixes each word without a listed position (an ASCII word's text is its lowercase,
-  // ascii_lowercase, which the indexer checked for every word it stored spans of). When more
-  // than kMostAlone tokens may need reading (words outside ASCII typed into as-you-type),
-  // reading each alone would cost more than analysing the body once, and it is analysed; a
-  // token that reads otherwise alone than in its text sends the snippet back to the analysis
-  // too.
+  // spans are read only as far as the snippet goes (BodySpanReader). The few tokens whose
+  // text is needed are read alone: a joined word's two words, and with prefixes each word
+  // without a listed position (an ASCII word's text is its lowercase, ascii_lowercase, which
+  // the indexer checked for every word it stored spans of). When more than kMostAlone tokens
+  // need reading (words outside ASCII typed into as-you-type), reading each alone would cost
+  // more than analysing the body once, and it is analysed; so it is when the spans end
+  // before the last listed position or turn out damaged, or a token reads otherwise alone
+  // than in its text. The analysis gives the same snippet, at its own cost.
   constexpr std::size_t kMostAlone = 32;
-  std::vector<TokenSpan> stored;
+  BodySpanReader reader;
   bool spans = false;
   if (!body.spans.empty()) {
     auto single = [](const std::string& stem) { return code_points(stem) == 1 && static_cast<unsigned char>(stem[0]) >= 0x80; };
-    std::size_t positions = 0;
     spans = std::none_of(body.present.begin(), body.present.end(), single) &&
-            std::none_of(body.loose.begin(), body.loose.end(), single) &&
-            decode_body_spans(body.spans, text, stored, positions) &&
-            (body.at.empty() || body.at.back().first < body.first_position + positions);
-    std::size_t to_read = 0;  // at most: the joined words, and with prefixes the words outside ASCII
-    for (std::size_t i = 0; spans && i < stored.size(); ++i) {
-      const TokenSpan& t = stored[i];
-      if (t.kind == TokenKind::Compound ||
-          (t.kind == TokenKind::Word && !prefixes.empty() && !is_ascii(text.substr(t.begin, t.end - t.begin)))) {
-        spans = ++to_read <= kMostAlone;
-      }
-    }
+            std::none_of(body.loose.begin(), body.loose.end(), single) && reader.open(body.spans, text);
   }
   if (spans) {
     bool gave_up = false;
+    std::size_t read_alone = 0;
     auto alone = [&](const TokenSpan& t) {
       return analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
     };
@@ -362,7 +353,12 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         if (prefixes.empty() || t.kind != TokenKind::Word) return false;
         const std::string_view span = text.substr(t.begin, t.end - t.begin);
         Token word;
-        if (is_ascii(span)) {
+        const bool ascii = is_ascii(span);
+        if (!ascii && ++read_alone > kMostAlone) {
+          gave_up = true;
+          return false;
+        }
+        if (ascii) {
           // Compared as its lowercase before anything is built.
           const bool completes = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
             return p.size() <= span.size() &&
@@ -385,6 +381,10 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         return true;
       }
       if (t.kind == TokenKind::Unigram) return false;  // no stem of one such character
+      if (++read_alone > kMostAlone) {
+        gave_up = true;
+        return false;
+      }
       auto tokens = alone(t);
       if (tokens.empty() || tokens.back().kind != TokenKind::Compound || tokens.back().begin != 0 ||
           tokens.back().end != t.end - t.begin) {
@@ -394,9 +394,25 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
       term = analyzer.stem(tokens.back());
       return has(term);
     };
-    std::size_t next_stored = 0;
+    TokenSpan pending;
+    bool have_pending = false;
     auto stored_tokens = [&](std::size_t, std::size_t to, auto&& sink) {
-      for (; next_stored < stored.size() && stored[next_stored].begin < to; ++next_stored) sink(stored[next_stored]);
+      for (;;) {
+        if (!have_pending) {
+          if (!reader.next(pending)) {
+            // The spans' end: they must have held every listed position.
+            if (reader.damaged() ||
+                (!body.at.empty() && body.at.back().first >= body.first_position + reader.positions())) {
+              gave_up = true;
+            }
+            return;
+          }
+          have_pending = true;
+        }
+        if (pending.begin >= to) return;
+        have_pending = false;
+        sink(pending);
+      }
     };
     auto stopped = [&] { return gave_up || exhausted(); };
     std::string out = snippet_of(text, max_bytes, best_possible, stored_tokens, match_span, stopped);

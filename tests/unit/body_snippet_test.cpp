@@ -321,3 +321,51 @@ TEST_CASE("spans that are not the body's, or tokens that read otherwise alone, g
         make_snippet(data.body_text, fr, stems, 220));
   CHECK(from_spans);
 }
+
+TEST_CASE("a snippet reads the body's spans only as far as it goes") {
+  // The router is in the body's first sentence; a long body follows, in paragraphs (a
+  // snippet analyses or reads a body a few lines at a time). The snippet is cut
+  // from the spans without reading their end, so damage there changes nothing; spans cut
+  // short before the match send it to the analysis. Every time, make_snippet's snippet.
+  std::string body = "Restart the router first.\n\n";
+  for (int i = 0; i < 60; ++i) body += "Other words about nothing in particular, paragraph " + std::to_string(i) + ".\n\n";
+  kb::test::TempDir content, dir;
+  content.write("en/long.md", "---\nid: long\nlang: en\ntitle: Restart\nsummary: How to restart.\ncategory: internet\n---\n" +
+                                  body);
+  const kb::plugins::ImporterRegistry registry;
+  auto set = kb::load_content(content.path().string(), registry.importers());
+  REQUIRE(set.ok());
+  REQUIRE(set.articles.size() == 1);
+  Xapian::WritableDatabase out(dir.path().string(), Xapian::DB_CREATE_OR_OVERWRITE);
+  kb::Analyzer en("en");
+  const Xapian::docid did = out.add_document(kb::build_document(set.articles[0], en, nullptr));
+  out.commit();
+  const std::string stored = kb::schema::stored_data(out.get_document(did));
+  const kb::DocumentData data = kb::decode_document_data(stored);
+  REQUIRE(data.body_spans.size() > 100);
+  const auto first = data.fields["body_position"].get<Xapian::termpos>();
+  const std::set<std::string> stems = {en.stem(en.tokenize("router", kb::AnalysisMode::Query).at(0))};
+  const auto found = find_body_matches(out, {BodyDocument{did, first, data.body_spans}}, stems);
+  REQUIRE(found.size() == 1);
+  const std::string expected = make_snippet(data.body_text, en, stems, 220);
+  REQUIRE(expected.find("<mark>router</mark>") != std::string::npos);
+
+  bool consistent = false, from_spans = false;
+  CHECK(make_body_snippet(data.body_text, en, found[0], 220, {}, &consistent, &from_spans) == expected);
+  CHECK(from_spans);
+
+  std::string late = std::string(data.body_spans);
+  late.back() = '"';  // damaged at the very end
+  BodyMatches damaged_late = found[0];
+  damaged_late.spans = late;
+  from_spans = false;
+  CHECK(make_body_snippet(data.body_text, en, damaged_late, 220, {}, &consistent, &from_spans) == expected);
+  CHECK(from_spans);
+
+  const std::string early = std::string(data.body_spans).substr(0, 12);  // the header and a word or so
+  BodyMatches cut = found[0];
+  cut.spans = early;
+  from_spans = true;
+  CHECK(make_body_snippet(data.body_text, en, cut, 220, {}, &consistent, &from_spans) == expected);
+  CHECK_FALSE(from_spans);
+}

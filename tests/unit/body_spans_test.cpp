@@ -159,3 +159,45 @@ TEST_CASE("tokens the format cannot give back get no spans") {
   kb::Token lower{"a", "a", 0, 1, kb::TokenKind::Word};
   CHECK_FALSE(kb::encode_body_spans("A", {lower}).empty());
 }
+
+TEST_CASE("the reader gives the tokens one at a time and stops at damage, after what it read") {
+  kb::Analyzer an("ja");
+  const std::string text = "Reset the wi-fi password. パスワードを再設定します。Then sign in.";
+  const auto tokens = an.tokenize(text, kb::AnalysisMode::Index);
+  const std::string spans = kb::encode_body_spans(text, tokens);
+  REQUIRE_FALSE(spans.empty());
+  kb::BodySpanReader reader;
+  REQUIRE(reader.open(spans, text));
+  std::size_t positions = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    CAPTURE(i);
+    kb::TokenSpan t;
+    REQUIRE(reader.next(t));
+    CHECK(t.kind == tokens[i].kind);
+    CHECK(t.begin == tokens[i].begin);
+    CHECK(t.end == tokens[i].end);
+    if (t.kind == kb::TokenKind::Word || t.kind == kb::TokenKind::Bigram) ++positions;
+    CHECK(reader.positions() == positions);  // so far
+  }
+  kb::TokenSpan none;
+  CHECK_FALSE(reader.next(none));
+  CHECK_FALSE(reader.damaged());
+  CHECK_FALSE(reader.next(none));  // and stays at the end
+
+  // Damage in the last entry: every token before it still comes, then the damage is told.
+  std::string damaged = spans;
+  damaged.back() = '"';
+  REQUIRE(reader.open(damaged, text));
+  std::size_t read = 0;
+  for (kb::TokenSpan t; reader.next(t);) {
+    REQUIRE(read < tokens.size());
+    CHECK(t.begin == tokens[read].begin);
+    ++read;
+  }
+  CHECK(reader.damaged());
+  CHECK(read > tokens.size() / 2);
+  CHECK(read < tokens.size());
+  // Another text: nothing.
+  CHECK_FALSE(reader.open(spans, "x" + text));
+  CHECK_FALSE(reader.next(none));
+}
