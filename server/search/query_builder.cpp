@@ -89,7 +89,13 @@ QueryBuilder::Clause QueryBuilder::clause(const std::vector<Alternative>& altern
 }
 
 bool QueryBuilder::common(const std::string& stem) const {
-  return db_.get_termfreq(std::string(schema::kStemmed) + stem) >= common_threshold_;
+  // Looked up once per stem and builder (one per generation, thread and language): each
+  // lookup walks the B-tree, reading its blocks again.
+  if (const auto it = common_.find(stem); it != common_.end()) return it->second;
+  if (common_.size() >= 65536) common_.clear();
+  const bool is_common = db_.get_termfreq(std::string(schema::kStemmed) + stem) >= common_threshold_;
+  common_.emplace(stem, is_common);
+  return is_common;
 }
 
 std::string QueryBuilder::correction(const Token& token) {

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -88,6 +89,7 @@ class QueryBuilder {
   std::vector<std::vector<Alternative>> groups_;
   std::multimap<std::string, SynonymEntry> synonyms_by_first_stem_;
   std::map<std::string, std::string> corrections_;  // cache: unknown word -> correction or ""
+  mutable std::unordered_map<std::string, bool> common_;  // cache: stem -> common(stem)
 };
 
 }  // namespace kb::search

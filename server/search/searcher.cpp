@@ -394,7 +394,15 @@ Xapian::Query Searcher::language_filter(const std::string& lang) {
 
 bool Searcher::filters_nothing(const std::string& term) const {
   const Xapian::doccount n = db_.get_doccount();
-  return n > 0 && db_.get_termfreq(term) == n;
+  return n > 0 && termfreq(term) == n;
+}
+
+Xapian::doccount Searcher::termfreq(const std::string& term) const {
+  if (const auto it = termfreqs_.find(term); it != termfreqs_.end()) return it->second;
+  if (termfreqs_.size() >= 65536) termfreqs_.clear();  // bounded: query words are unbounded
+  const Xapian::doccount n = db_.get_termfreq(term);
+  termfreqs_.emplace(term, n);
+  return n;
 }
 
 Xapian::Query Searcher::restricted(const Xapian::Query& query, const Xapian::Query& filter) {
@@ -419,7 +427,7 @@ Xapian::Query Searcher::filters(const SearchRequest& request, const std::string&
   // (language_filter() has no runs for a language of every document: the term is left out.)
   if (!lang.empty() && !filters_nothing(schema::term(schema::kLang, lang))) must.push_back(language_filter(lang));
   const std::string internal = schema::term(schema::kAudience, "internal");
-  const bool exclude = !request.include_internal && db_.get_termfreq(internal) > 0;
+  const bool exclude = !request.include_internal && termfreq(internal) > 0;
   if (must.empty() && !exclude) return Xapian::Query();
   Xapian::Query f = must.empty() ? Xapian::Query::MatchAll : Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
   if (exclude) f = Xapian::Query(Xapian::Query::OP_AND_NOT, f, Xapian::Query(internal));
@@ -709,7 +717,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt, true);
       if (q.empty()) break;  // nothing searchable in the query (only punctuation)
       q = restricted(q, filters(request, l));
-      if (language_runs(l)) attempt.filtered = db_.get_termfreq(schema::term(schema::kLang, l));
+      if (language_runs(l)) attempt.filtered = termfreq(schema::term(schema::kLang, l));
       attempt.lang = l;
       // One language: the unique (item, language) term makes collapsing needless.
       run(q, false, first, request.per_page, request.facets, attempt);
@@ -888,7 +896,7 @@ double Searcher::confidence(const std::string& query, const SearchHit& top) {
     if (t.kind == TokenKind::Compound || (t.kind == TokenKind::Word && qb.is_stopword(t))) continue;
     const std::string stem = an.stem(t);
     if (!seen.insert(stem).second) continue;
-    const double idf = std::log(1.0 + docs / (1.0 + db_.get_termfreq(z + stem)));
+    const double idf = std::log(1.0 + docs / (1.0 + termfreq(z + stem)));
     total += idf;
     if (has(z + stem)) present += idf;
     if (has(z + std::string(schema::kTitle) + stem) || has(z + std::string(schema::kQuestions) + stem)) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -104,6 +105,9 @@ class Searcher {
   Xapian::Query language_filter(const std::string& lang);
   // True when every document has `term`.
   bool filters_nothing(const std::string& term) const;
+  // How many documents have `term`: Xapian's, looked up once per term and searcher (a
+  // generation never changes; each lookup walks the B-tree, reading its blocks again).
+  Xapian::doccount termfreq(const std::string& term) const;
   // `query` filtered by `filter`, or `query` itself when the filter is empty.
   static Xapian::Query restricted(const Xapian::Query& query, const Xapian::Query& filter);
   // Per hit (`hits`: their decoded data, in the order of attempt.ranked), where the index
@@ -144,6 +148,7 @@ class Searcher {
   std::map<std::string, std::unique_ptr<QueryBuilder>> builders_;  // after analyzers_
   std::map<std::string, std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>>> language_runs_;
   std::shared_ptr<const StoredChampions> champions_;  // shared by the generation's searchers
+  mutable std::unordered_map<std::string, Xapian::doccount> termfreqs_;  // termfreq()'s
   const FeedbackBoost* feedback_ = nullptr;
 };
 
