@@ -34,11 +34,18 @@ std::string language_of(const fs::path& file, const std::string& display,
   return *lang;
 }
 
-std::string read_all(const fs::path& p) {
+// The whole of a regular file; false when it cannot be read (a dangling link, a folder, no
+// permission): an empty string would read as an empty list.
+bool read_file(const fs::path& p, std::string& out) {
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return false;
   std::ifstream in(p, std::ios::binary);
+  if (!in) return false;
   std::ostringstream s;
   s << in.rdbuf();
-  return s.str();
+  if (in.bad()) return false;
+  out = s.str();
+  return true;
 }
 
 // Text files hold UTF-8 and no NUL: yaml-cpp turns "\0N" into a lone 0x85 byte (found by
@@ -81,16 +88,23 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
       const std::string display = base + "/stopwords/" + entry.path().filename().string();
       const std::string lang = language_of(entry.path(), display, issues);
       if (lang.empty()) continue;
-      // The language's own file, even an unreadable one, replaces the built-in list: a
-      // file in error stops the build anyway.
+      // The language's own file replaces the built-in list, even one in error: an error
+      // stops the build.
       given.insert(lang);
-      const std::string text = read_all(entry.path());
+      std::string text;
+      if (!read_file(entry.path(), text)) {
+        issues.push_back({display, 0, 0, "", "cannot read the file"});
+        continue;
+      }
       if (!readable_text(display, text, issues)) continue;
+      // Even when it lists nothing: the generation then records that the language has no
+      // stopwords, rather than nothing that a regional tag would read past (Searcher::lexicon).
       add_stopwords(text, out[lang].stopwords);
     }
   }
-  for (const auto& [lang, text] : default_stopword_lists()) {
-    if (!given.count(lang)) add_stopwords(std::string(text), out[lang].stopwords);
+  for (const auto& [name, text] : default_stopword_lists()) {
+    const auto lang = normalise_language_tag(name);
+    if (lang && !given.count(*lang)) add_stopwords(std::string(text), out[*lang].stopwords);
   }
 
   if (fs::is_directory(dir / "synonyms", ec)) {
@@ -99,7 +113,11 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
       const std::string display = base + "/synonyms/" + entry.path().filename().string();
       const std::string lang = language_of(entry.path(), display, issues);
       if (lang.empty()) continue;
-      const std::string text = read_all(entry.path());
+      std::string text;
+      if (!read_file(entry.path(), text)) {
+        issues.push_back({display, 0, 0, "", "cannot read the file"});
+        continue;
+      }
       if (!readable_text(display, text, issues)) continue;
       YAML::Node root;
       try {

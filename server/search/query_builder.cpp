@@ -92,7 +92,7 @@ bool QueryBuilder::common(const std::string& stem) const {
   // Looked up once per stem and builder (one per generation, thread and language): each
   // lookup walks the B-tree, reading its blocks again.
   if (const auto it = common_.find(stem); it != common_.end()) return it->second;
-  if (common_.size() >= 65536) common_.clear();
+  if (common_.size() >= 1024) common_.clear();
   const bool is_common = db_.get_termfreq(std::string(schema::kStemmed) + stem) >= common_threshold_;
   common_.emplace(stem, is_common);
   return is_common;

@@ -310,7 +310,13 @@ Analyzer& Searcher::analyzer(const std::string& lang) {
 const Lexicon& Searcher::lexicon(const std::string& lang) {
   auto it = lexicons_.find(lang);
   if (it == lexicons_.end()) {
-    it = lexicons_.emplace(lang, parse_lexicon(db_.get_metadata(std::string(schema::kMetaLexiconPrefix) + lang))).first;
+    // A regional tag without lists of its own ("en-gb") has its language's ("en"): the
+    // built-in stopwords are under the language alone.
+    std::string stored = db_.get_metadata(std::string(schema::kMetaLexiconPrefix) + lang);
+    if (stored.empty() && primary_language(lang) != lang) {
+      stored = db_.get_metadata(std::string(schema::kMetaLexiconPrefix) + primary_language(lang));
+    }
+    it = lexicons_.emplace(lang, parse_lexicon(stored)).first;
   }
   return it->second;
 }
@@ -399,7 +405,7 @@ bool Searcher::filters_nothing(const std::string& term) const {
 
 Xapian::doccount Searcher::termfreq(const std::string& term) const {
   if (const auto it = termfreqs_.find(term); it != termfreqs_.end()) return it->second;
-  if (termfreqs_.size() >= 65536) termfreqs_.clear();  // bounded: query words are unbounded
+  if (termfreqs_.size() >= 1024) termfreqs_.clear();  // bounded (a map per thread): query words are unbounded
   const Xapian::doccount n = db_.get_termfreq(term);
   termfreqs_.emplace(term, n);
   return n;

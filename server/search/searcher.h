@@ -106,7 +106,8 @@ class Searcher {
   // True when every document has `term`.
   bool filters_nothing(const std::string& term) const;
   // How many documents have `term`: Xapian's, looked up once per term and searcher (a
-  // generation never changes; each lookup walks the B-tree, reading its blocks again).
+  // generation never changes; each lookup walks the B-tree, reading its blocks again). At
+  // most 1,024 terms are kept, then the cache starts again.
   Xapian::doccount termfreq(const std::string& term) const;
   // `query` filtered by `filter`, or `query` itself when the filter is empty.
   static Xapian::Query restricted(const Xapian::Query& query, const Xapian::Query& filter);

@@ -218,6 +218,54 @@ TEST_CASE("built-in stopwords: content without lists of its own still leaves fun
   CHECK(top(defaults.search("where is the")) == "opening-hours");
 }
 
+TEST_CASE("a regional language tag has its language's stopwords unless it has its own") {
+  // Zendesk exports articles in "en-gb": the built-in list is "en"'s, and so are the
+  // content's own en.txt and synonyms, until an en-gb file says otherwise.
+  auto fill = [](SmallBase& base) {
+    for (const std::string& id : {std::string("hub-guide"), std::string("opening-hours")}) {
+      const std::string body = id == "hub-guide" ? "Restart the hub when its light is red."
+                                                 : "Where is the shop, and where is the car park?";
+      base.content.write("en-gb/" + id + ".md", "---\nid: " + id + "\nlang: en-GB\ntitle: " + id +
+                                                    "\nsummary: About " + id + ".\ncategory: internet\n---\n" + body + "\n");
+    }
+  };
+  SmallBase inherited, own;
+  fill(inherited);
+  fill(own);
+  own.content.write("analysis/stopwords/en-gb.txt", "");  // none for British English
+  for (SmallBase* base : {&inherited, &own}) {
+    std::vector<kb::ContentIssue> issues;
+    auto lexicons = kb::load_lexicons(base->content / "analysis", issues);
+    REQUIRE(issues.empty());
+    base->build({}, kb::kChampionsPerWord, std::move(lexicons));
+  }
+  auto search = [](SmallBase& base) {
+    kb::search::SearchRequest r;
+    r.query = "where is the hub";
+    r.lang = "en-gb";
+    r.prefix = false;
+    r.facets = false;
+    return base.kb->search(r);
+  };
+  const auto british = search(inherited);
+  CHECK(british.total == 1);
+  CHECK(top(british) == "hub-guide");
+  CHECK(search(own).total == 2);
+}
+
+TEST_CASE("a stopwords file that cannot be read is a content error, not an empty list") {
+  kb::test::TempDir dir;
+  std::filesystem::create_directories(dir / "analysis/stopwords/en.txt");  // a folder
+  std::filesystem::create_symlink(dir / "nowhere.txt", dir / "analysis/stopwords/de.txt");  // dangling
+  std::vector<kb::ContentIssue> issues;
+  const auto lexicons = kb::load_lexicons(dir / "analysis", issues);
+  std::string text;
+  for (const auto& i : issues) text += i.format() + "\n";
+  CHECK(text.find("analysis/stopwords/en.txt: error: cannot read the file") != std::string::npos);
+  CHECK(text.find("analysis/stopwords/de.txt: error: cannot read the file") != std::string::npos);
+  CHECK(kb::has_errors(issues));
+}
+
 TEST_CASE("the built-in stopword lists, replaced by a language's own file") {
   kb::test::TempDir dir;
   std::vector<kb::ContentIssue> issues;

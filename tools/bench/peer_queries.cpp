@@ -7,6 +7,7 @@
 // category filter and the prefix of an as-you-type query, the peers get kb-server's work:
 // each line of QUERIES/unique.tsv is written to QUERIES/unique-peers.tsv with the words
 // removed that kb-server's own analysis finds to be stopwords.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -45,12 +46,24 @@ std::string without_stopwords(const std::string& query, kb::Analyzer& analyzer, 
     }
     // With the hyphen or apostrophe that joins it to a word ("sign-in", "l'adresse"): a
     // dangling "sign-" is no word, and Groonga's query syntax refuses some.
-    // Inside a word ("net-out-p"), the rest stays one word ("net-p").
+    // Inside a word ("net-out-p"), the rest stays one word ("net-p"). An elided word before
+    // it goes with it ("c'est": the analysis drops "c'", and a lone "c" is no word either).
     std::size_t b = t.begin, e = t.end;
     auto joiner = [](char c) { return c == '-' || c == '\''; };
     const bool joined = (e < query.size() && joiner(query[e])) || (b > 0 && joiner(query[b - 1]));
-    if (e < query.size() && joiner(query[e])) ++e;
-    else if (b > 0 && joiner(query[b - 1])) --b;
+    if (e < query.size() && joiner(query[e])) {
+      ++e;
+    } else if (b > 0 && query[b - 1] == '\'') {
+      while (b > 0 && query[b - 1] != ' ') --b;
+    } else if (b > 0 && joiner(query[b - 1])) {
+      --b;
+    }
+    // Two stopwords joined ("how-to", "est-ce") make one drop.
+    if (!drop.empty() && b <= drop.back().end) {
+      drop.back().end = std::max(drop.back().end, e);
+      drop.back().space = drop.back().space || !joined;
+      continue;
+    }
     drop.push_back({b, e, !joined});
   }
   if (!content || drop.empty()) {
