@@ -29,6 +29,7 @@
 #include "knowledge_base.h"
 #include "listener.h"
 #include "rate_limiter.h"
+#include "search_json.h"
 #include "utf8.h"
 
 namespace kb::server {
@@ -135,20 +136,6 @@ struct HttpServer::Impl {
     const std::string session = session_param(req);
 
     const search::SearchResponse r = kb.search(sr);
-    json results = json::array();
-    for (const auto& h : r.hits) {
-      results.push_back({{"id", h.id},
-                         {"lang", h.lang},
-                         {"title", h.title},
-                         {"summary", h.summary},
-                         {"snippet", h.snippet},
-                         {"url", h.url},
-                         {"score", std::round(h.score * 1000) / 1000},
-                         {"percent", h.percent}});
-      if (explain) {
-        results.back()["explain"] = {{"bm25", h.bm25}, {"feedback", h.feedback}, {"score", h.score}};
-      }
-    }
     // Page 1 is the search; later pages are the same search read further.
     if (events && sr.page == 1) {
       events::Event e;
@@ -163,21 +150,9 @@ struct HttpServer::Impl {
     }
     const double took =
         std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-    json body = {{"query", sr.query},
-                 {"lang", sr.lang.empty() ? json(nullptr) : json(sr.lang)},
-                 {"served_lang", r.served_lang.empty() ? json(nullptr) : json(r.served_lang)},
-                 {"fallback", r.fallback},
-                 {"channel", sr.channel},
-                 {"page", sr.page},
-                 {"per_page", sr.per_page},
-                 {"total", r.total},
-                 {"results", std::move(results)},
-                 {"did_you_mean", r.did_you_mean.empty() ? json(nullptr) : json(r.did_you_mean)},
-                 {"facets", r.facets},
-                 {"took_ms", std::round(took * 1000) / 1000},
-                 {"index_version", r.index_version}};
     res.set_header("X-KB-Index-Version", r.index_version);
-    write_json(res, 200, body);
+    // Written straight into the body: the same bytes as a JSON value of every hit would give.
+    write_json_text(res, 200, search_response_json(sr, r, took, explain));
   }
 
   void handle_suggest(const httplib::Request& req, httplib::Response& res) {

@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,12 @@ std::string code_for_status(int status);
 
 // Writes `body` as JSON; invalid UTF-8 in strings is replaced, never thrown on.
 void write_json(httplib::Response& res, int status, const nlohmann::json& body);
+// Writes `body`, JSON already serialised as write_json would.
+void write_json_text(httplib::Response& res, int status, std::string body);
+// Appends `s` as a JSON string exactly as write_json writes it (nlohmann's dump, invalid
+// UTF-8 replaced): valid UTF-8 is copied with only '"', '\\' and control characters
+// escaped, without building a JSON value.
+void append_json_string(std::string& out, std::string_view s);
 // {"error":{"code":..., "message":..., "request_id":...}} with the table's status (or `status`
 // if non-zero); request_id when the response carries an X-Request-Id. Every "overloaded"
 // error (shed connections, searches, events) says Retry-After: 1.
