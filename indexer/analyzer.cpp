@@ -160,6 +160,16 @@ bool Analyzer::may_join_words(std::string_view text) {
 
 bool Analyzer::is_cjk_start(std::string_view text) { return !text.empty() && is_cjk(first_code_point(text)); }
 
+std::set<std::string> Analyzer::query_word_forms(const std::set<std::string>& words) {
+  std::set<std::string> forms;
+  for (const auto& word : words) {
+    for (const auto& t : tokenize(word, AnalysisMode::Query)) {
+      if (t.kind == TokenKind::Word) forms.insert(t.text);
+    }
+  }
+  return forms;
+}
+
 std::vector<Token> Analyzer::tokenize(std::string_view text, AnalysisMode mode) {
   std::vector<Token> tokens;
   if (text.empty()) return tokens;

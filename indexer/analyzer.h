@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -67,6 +68,11 @@ class Analyzer {
 
   // Tokens of `text` in order. `text` must be valid UTF-8.
   std::vector<Token> tokenize(std::string_view text, AnalysisMode mode);
+
+  // The forms a query's words take for `words` as written (a stopword list): the text of
+  // each Word token of their analysis in AnalysisMode::Query, what a query's tokens are
+  // compared with.
+  std::set<std::string> query_word_forms(const std::set<std::string>& words);
 
   // The stemmed, accent-folded form of a token (CJK grams and numbers are returned
   // unchanged).

@@ -31,15 +31,19 @@ bool in_dictionary(const Xapian::Database& spelling, const std::string& word) {
 
 }  // namespace
 
+Xapian::doccount TermCounts::operator()(const std::string& term) const {
+  if (const auto it = counts_.find(term); it != counts_.end()) return it->second;
+  if (counts_.size() >= kKept) counts_.clear();
+  const Xapian::doccount n = db_.get_termfreq(term);
+  counts_.emplace(term, n);
+  return n;
+}
+
 QueryBuilder::QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xapian::Database& db,
-                           const Xapian::Database* spelling, std::string lang)
-    : analyzer_(analyzer), db_(db), spelling_(spelling), lang_(std::move(lang)) {
-  common_threshold_ = kCommonWordShare * db_.get_termfreq(schema::term(schema::kLang, lang_));
-  for (const auto& word : lexicon.stopwords) {
-    for (const auto& t : analyzer_.tokenize(word, AnalysisMode::Query)) {
-      if (t.kind == TokenKind::Word) stopwords_.insert(t.text);
-    }
-  }
+                           const TermCounts& counts, const Xapian::Database* spelling, std::string lang)
+    : analyzer_(analyzer), db_(db), counts_(counts), spelling_(spelling), lang_(std::move(lang)) {
+  common_threshold_ = kCommonWordShare * counts_(schema::term(schema::kLang, lang_));
+  stopwords_ = analyzer_.query_word_forms(lexicon.stopwords);
   for (const auto& group : lexicon.synonym_groups) {
     std::vector<Alternative> alternatives;
     for (const auto& phrase : group) {
@@ -89,13 +93,7 @@ QueryBuilder::Clause QueryBuilder::clause(const std::vector<Alternative>& altern
 }
 
 bool QueryBuilder::common(const std::string& stem) const {
-  // Looked up once per stem and builder (one per generation, thread and language): each
-  // lookup walks the B-tree, reading its blocks again.
-  if (const auto it = common_.find(stem); it != common_.end()) return it->second;
-  if (common_.size() >= 1024) common_.clear();
-  const bool is_common = db_.get_termfreq(std::string(schema::kStemmed) + stem) >= common_threshold_;
-  common_.emplace(stem, is_common);
-  return is_common;
+  return counts_(std::string(schema::kStemmed) + stem) >= common_threshold_;
 }
 
 std::string QueryBuilder::correction(const Token& token) {

@@ -47,14 +47,32 @@ inline constexpr double kQuestionsWeight = 2.5;
 inline constexpr double kSummaryWeight = 1.5;
 inline constexpr double kPhraseWeight = 2.0;
 
+// How many documents of `db` have a term, each term looked up once: a generation never
+// changes, and each of Xapian's lookups walks the B-tree, reading its blocks with pread. At
+// most kKept terms are kept, then it starts again (query words are unbounded). Not
+// thread-safe: one per searcher (thread and generation), shared by its query builders.
+class TermCounts {
+ public:
+  explicit TermCounts(const Xapian::Database& db) : db_(db) {}
+  TermCounts(const TermCounts&) = delete;
+  TermCounts& operator=(const TermCounts&) = delete;
+
+  Xapian::doccount operator()(const std::string& term) const;
+
+ private:
+  static constexpr std::size_t kKept = 1024;
+  const Xapian::Database& db_;
+  mutable std::unordered_map<std::string, Xapian::doccount> counts_;
+};
+
 // One per language per thread: holds the analysed stopword and synonym tables of that
 // language. Not thread-safe (uses the Analyzer and the Database).
 class QueryBuilder {
  public:
   // `lang` is the language being searched; `spelling` (may be null) is its spelling
-  // dictionary, built from public content of that language only.
+  // dictionary, built from public content of that language only; `counts` are `db`'s.
   QueryBuilder(Analyzer& analyzer, const Lexicon& lexicon, const Xapian::Database& db,
-               const Xapian::Database* spelling, std::string lang);
+               const TermCounts& counts, const Xapian::Database* spelling, std::string lang);
 
   BuiltQuery build(std::string_view text, const QueryOptions& options);
 
@@ -82,6 +100,7 @@ class QueryBuilder {
 
   Analyzer& analyzer_;
   const Xapian::Database& db_;
+  const TermCounts& counts_;
   const Xapian::Database* spelling_;
   std::string lang_;
   double common_threshold_ = 0;  // documents a common word is in, at least
@@ -89,7 +108,6 @@ class QueryBuilder {
   std::vector<std::vector<Alternative>> groups_;
   std::multimap<std::string, SynonymEntry> synonyms_by_first_stem_;
   std::map<std::string, std::string> corrections_;  // cache: unknown word -> correction or ""
-  mutable std::unordered_map<std::string, bool> common_;  // cache: stem -> common(stem)
 };
 
 }  // namespace kb::search

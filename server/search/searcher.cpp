@@ -341,7 +341,7 @@ const Xapian::Database* Searcher::spelling(const std::string& lang) {
 
 QueryBuilder& Searcher::builder(const std::string& lang) {
   auto& b = builders_[lang];
-  if (!b) b = std::make_unique<QueryBuilder>(analyzer(lang), lexicon(lang), db_, spelling(lang), lang);
+  if (!b) b = std::make_unique<QueryBuilder>(analyzer(lang), lexicon(lang), db_, term_counts_, spelling(lang), lang);
   return *b;
 }
 
@@ -400,15 +400,7 @@ Xapian::Query Searcher::language_filter(const std::string& lang) {
 
 bool Searcher::filters_nothing(const std::string& term) const {
   const Xapian::doccount n = db_.get_doccount();
-  return n > 0 && termfreq(term) == n;
-}
-
-Xapian::doccount Searcher::termfreq(const std::string& term) const {
-  if (const auto it = termfreqs_.find(term); it != termfreqs_.end()) return it->second;
-  if (termfreqs_.size() >= 1024) termfreqs_.clear();  // bounded (a map per thread): query words are unbounded
-  const Xapian::doccount n = db_.get_termfreq(term);
-  termfreqs_.emplace(term, n);
-  return n;
+  return n > 0 && term_counts_(term) == n;
 }
 
 Xapian::Query Searcher::restricted(const Xapian::Query& query, const Xapian::Query& filter) {
@@ -433,7 +425,7 @@ Xapian::Query Searcher::filters(const SearchRequest& request, const std::string&
   // (language_filter() has no runs for a language of every document: the term is left out.)
   if (!lang.empty() && !filters_nothing(schema::term(schema::kLang, lang))) must.push_back(language_filter(lang));
   const std::string internal = schema::term(schema::kAudience, "internal");
-  const bool exclude = !request.include_internal && termfreq(internal) > 0;
+  const bool exclude = !request.include_internal && term_counts_(internal) > 0;
   if (must.empty() && !exclude) return Xapian::Query();
   Xapian::Query f = must.empty() ? Xapian::Query::MatchAll : Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
   if (exclude) f = Xapian::Query(Xapian::Query::OP_AND_NOT, f, Xapian::Query(internal));
@@ -723,7 +715,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
       Xapian::Query q = browse ? Xapian::Query::MatchAll : text_query(request, l, attempt, true);
       if (q.empty()) break;  // nothing searchable in the query (only punctuation)
       q = restricted(q, filters(request, l));
-      if (language_runs(l)) attempt.filtered = termfreq(schema::term(schema::kLang, l));
+      if (language_runs(l)) attempt.filtered = term_counts_(schema::term(schema::kLang, l));
       attempt.lang = l;
       // One language: the unique (item, language) term makes collapsing needless.
       run(q, false, first, request.per_page, request.facets, attempt);
@@ -902,7 +894,7 @@ double Searcher::confidence(const std::string& query, const SearchHit& top) {
     if (t.kind == TokenKind::Compound || (t.kind == TokenKind::Word && qb.is_stopword(t))) continue;
     const std::string stem = an.stem(t);
     if (!seen.insert(stem).second) continue;
-    const double idf = std::log(1.0 + docs / (1.0 + termfreq(z + stem)));
+    const double idf = std::log(1.0 + docs / (1.0 + term_counts_(z + stem)));
     total += idf;
     if (has(z + stem)) present += idf;
     if (has(z + std::string(schema::kTitle) + stem) || has(z + std::string(schema::kQuestions) + stem)) {

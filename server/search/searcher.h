@@ -7,7 +7,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -105,10 +104,6 @@ class Searcher {
   Xapian::Query language_filter(const std::string& lang);
   // True when every document has `term`.
   bool filters_nothing(const std::string& term) const;
-  // How many documents have `term`: Xapian's, looked up once per term and searcher (a
-  // generation never changes; each lookup walks the B-tree, reading its blocks again). At
-  // most 1,024 terms are kept, then the cache starts again.
-  Xapian::doccount termfreq(const std::string& term) const;
   // `query` filtered by `filter`, or `query` itself when the filter is empty.
   static Xapian::Query restricted(const Xapian::Query& query, const Xapian::Query& filter);
   // Per hit (`hits`: their decoded data, in the order of attempt.ranked), where the index
@@ -140,6 +135,7 @@ class Searcher {
   std::filesystem::path generation_path_;
   SearchSettings settings_;
   Xapian::Database db_;
+  TermCounts term_counts_{db_};  // how many documents have a term, for this searcher and its builders
   Xapian::Enquire enquire_;
   double weight_scale_ = 1.0;  // Xapian's weights over BM25 (k1 = 1, b = 0.5)'s (schema.h)
   std::set<std::string> languages_;
@@ -149,7 +145,6 @@ class Searcher {
   std::map<std::string, std::unique_ptr<QueryBuilder>> builders_;  // after analyzers_
   std::map<std::string, std::shared_ptr<const std::vector<std::pair<Xapian::docid, Xapian::docid>>>> language_runs_;
   std::shared_ptr<const StoredChampions> champions_;  // shared by the generation's searchers
-  mutable std::unordered_map<std::string, Xapian::doccount> termfreqs_;  // termfreq()'s
   const FeedbackBoost* feedback_ = nullptr;
 };
 

@@ -101,20 +101,14 @@ int main(int argc, char** argv) {
   }
   std::vector<kb::ContentIssue> issues;
   const kb::Lexicons lexicons = kb::load_lexicons(fs::path(content) / "analysis", issues);
-  // The stopwords as QueryBuilder holds them: each listed word's analysis.
+  // The stopwords as QueryBuilder holds them (Analyzer::query_word_forms).
   std::map<std::string, std::unique_ptr<kb::Analyzer>> analyzers;
   std::map<std::string, std::set<std::string>> stopwords;
   auto analyzer = [&](const std::string& lang) -> kb::Analyzer& {
     auto& a = analyzers[lang];
     if (!a) {
       a = std::make_unique<kb::Analyzer>(lang);
-      if (auto it = lexicons.find(lang); it != lexicons.end()) {
-        for (const auto& word : it->second.stopwords) {
-          for (const auto& t : a->tokenize(word, kb::AnalysisMode::Query)) {
-            if (t.kind == kb::TokenKind::Word) stopwords[lang].insert(t.text);
-          }
-        }
-      }
+      if (auto it = lexicons.find(lang); it != lexicons.end()) stopwords[lang] = a->query_word_forms(it->second.stopwords);
     }
     return *a;
   };
