@@ -341,7 +341,9 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   if (spans) {
     bool gave_up = false;
     std::size_t read_alone = 0;
-    auto alone = [&](const TokenSpan& t) {
+    // A token's own analysis; none past kMostAlone such readings (the callers then give up).
+    auto alone = [&](const TokenSpan& t) -> std::vector<Token> {
+      if (++read_alone > kMostAlone) return {};
       return analyzer.tokenize(text.substr(t.begin, t.end - t.begin), AnalysisMode::Index);
     };
     auto match_span = [&](const TokenSpan& t, std::string& term) {
@@ -353,12 +355,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         if (prefixes.empty() || t.kind != TokenKind::Word) return false;
         const std::string_view span = text.substr(t.begin, t.end - t.begin);
         Token word;
-        const bool ascii = is_ascii(span);
-        if (!ascii && ++read_alone > kMostAlone) {
-          gave_up = true;
-          return false;
-        }
-        if (ascii) {
+        if (is_ascii(span)) {
           // Compared as its lowercase before anything is built.
           const bool completes = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
             return p.size() <= span.size() &&
@@ -371,7 +368,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
           auto tokens = alone(t);
           if (tokens.size() != 1 || tokens[0].kind != TokenKind::Word || tokens[0].begin != 0 ||
               tokens[0].end != span.size()) {
-            gave_up = true;  // alone, it is not this one word
+            gave_up = true;  // alone, it is not this one word (or too many were read alone)
             return false;
           }
           word = std::move(tokens[0]);
@@ -381,10 +378,6 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         return true;
       }
       if (t.kind == TokenKind::Unigram) return false;  // no stem of one such character
-      if (++read_alone > kMostAlone) {
-        gave_up = true;
-        return false;
-      }
       auto tokens = alone(t);
       if (tokens.empty() || tokens.back().kind != TokenKind::Compound || tokens.back().begin != 0 ||
           tokens.back().end != t.end - t.begin) {
