@@ -415,9 +415,7 @@ PublishResult KnowledgeBaseWriter::publish(const std::vector<Article>& articles,
       if (!options.lexicons.count((*key).substr(lexicon_prefix.size()))) stale.push_back(*key);
     }
     for (const auto& key : stale) out_db.set_metadata(key, "");
-    for (const auto& [lang, lexicon] : options.lexicons) {
-      out_db.set_metadata(std::string(schema::kMetaLexiconPrefix) + lang, serialise_lexicon(lexicon));
-    }
+    for (const auto& [lang, lexicon] : options.lexicons) out_db.set_metadata(lexicon_prefix + lang, serialise_lexicon(lexicon));
     out_db.commit();
     out_db.close();
     db_holder.reset();

@@ -3,11 +3,11 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "content_loader.h"
 #include "language.h"
 #include "utf8.h"
 
@@ -34,20 +34,6 @@ std::string language_of(const fs::path& file, const std::string& display,
   return *lang;
 }
 
-// The whole of a regular file; false when it cannot be read (a dangling link, a folder, no
-// permission): an empty string would read as an empty list.
-bool read_file(const fs::path& p, std::string& out) {
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) return false;
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return false;
-  out = s.str();
-  return true;
-}
-
 // Text files hold UTF-8 and no NUL: yaml-cpp turns "\0N" into a lone 0x85 byte (found by
 // fuzzing), which then broke the generation's metadata.
 bool readable_text(const std::string& display, const std::string& text, std::vector<ContentIssue>& issues) {
@@ -65,7 +51,7 @@ bool readable_text(const std::string& display, const std::string& text, std::vec
 }
 
 // One word per line; '#' starts a comment.
-void add_stopwords(const std::string& text, std::set<std::string>& out) {
+void add_stopwords(std::string_view text, std::set<std::string>& out) {
   std::istringstream lines(normalise_line_ends(text));
   std::string line;
   while (std::getline(lines, line)) {
@@ -91,20 +77,17 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
       // The language's own file replaces the built-in list, even one in error: an error
       // stops the build.
       given.insert(lang);
-      std::string text;
-      if (!read_file(entry.path(), text)) {
-        issues.push_back({display, 0, 0, "", "cannot read the file"});
-        continue;
-      }
-      if (!readable_text(display, text, issues)) continue;
+      // A file that cannot be read (a folder, a dangling link) is an error, not an empty list.
+      const auto text = read_content_file({display, entry.path()}, LoadOptions{}, issues);
+      if (!text || !readable_text(display, *text, issues)) continue;
       // Even when it lists nothing: the generation then records that the language has no
       // stopwords, rather than nothing that a regional tag would read past (Searcher::lexicon).
-      add_stopwords(text, out[lang].stopwords);
+      add_stopwords(*text, out[lang].stopwords);
     }
   }
   for (const auto& [name, text] : default_stopword_lists()) {
     const auto lang = normalise_language_tag(name);
-    if (lang && !given.count(*lang)) add_stopwords(std::string(text), out[*lang].stopwords);
+    if (lang && !given.count(*lang)) add_stopwords(text, out[*lang].stopwords);
   }
 
   if (fs::is_directory(dir / "synonyms", ec)) {
@@ -113,15 +96,11 @@ Lexicons load_lexicons(const fs::path& dir, std::vector<ContentIssue>& issues) {
       const std::string display = base + "/synonyms/" + entry.path().filename().string();
       const std::string lang = language_of(entry.path(), display, issues);
       if (lang.empty()) continue;
-      std::string text;
-      if (!read_file(entry.path(), text)) {
-        issues.push_back({display, 0, 0, "", "cannot read the file"});
-        continue;
-      }
-      if (!readable_text(display, text, issues)) continue;
+      const auto text = read_content_file({display, entry.path()}, LoadOptions{}, issues);
+      if (!text || !readable_text(display, *text, issues)) continue;
       YAML::Node root;
       try {
-        root = YAML::Load(text);
+        root = YAML::Load(*text);
       } catch (const YAML::Exception& e) {
         issues.push_back({display, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg});
         continue;
