@@ -189,11 +189,20 @@ auto analysed_tokens(std::string_view text, Analyzer& analyzer) {
   };
 }
 
-// Whether `t` is a word that starts with one of `prefixes` (words typed so far).
-bool completes_prefix(const Token& t, const std::vector<std::string>& prefixes) {
+// The term a match of a typed prefix counts for: one per prefix, whichever word completes
+// it ("res" in "reset" or "restore"), so a window is scored by the query's words it holds,
+// and one that holds them all cannot be beaten (the snippet stops reading there).
+std::string prefix_term(const std::string& prefix) { return '\x01' + prefix; }
+
+// Whether `t` is a word that starts with one of `prefixes` (words typed so far); if so, the
+// first such prefix's term goes to `term`.
+bool completes_prefix(const Token& t, const std::vector<std::string>& prefixes, std::string& term) {
   if (t.kind != TokenKind::Word) return false;
-  return std::any_of(prefixes.begin(), prefixes.end(),
-                     [&t](const std::string& p) { return t.text.compare(0, p.size(), p) == 0; });
+  const auto it = std::find_if(prefixes.begin(), prefixes.end(),
+                               [&t](const std::string& p) { return t.text.compare(0, p.size(), p) == 0; });
+  if (it == prefixes.end()) return false;
+  term = prefix_term(*it);
+  return true;
 }
 
 }  // namespace
@@ -212,11 +221,11 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
       term = t.text;
       return true;
     }
-    return completes_prefix(t, prefixes);
+    return completes_prefix(t, prefixes, term);
   };
-  // Without prefixes (whose words are open-ended), a window with every stem cannot be beaten.
-  return snippet_of(text, max_bytes, prefixes.empty() ? stems.size() : std::size_t(-1),
-                    analysed_tokens(text, analyzer), match, [] { return false; });
+  // A window with every stem and every prefix cannot be beaten.
+  return snippet_of(text, max_bytes, stems.size() + prefixes.size(), analysed_tokens(text, analyzer), match,
+                    [] { return false; });
 }
 
 std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std::vector<BodyDocument>& docs,
@@ -301,9 +310,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         if (analyzer.stem(t) != term) drifted = true;
         return true;
       }
-      if (!completes_prefix(t, prefixes)) return false;
-      term = analyzer.stem(t);
-      return true;
+      return completes_prefix(t, prefixes, term);
     }
     if (t.kind == TokenKind::Unigram) {
       if (!has(t.text)) return false;
@@ -317,8 +324,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   // a word may complete a prefix or a loose stem may match.
   const bool open = !prefixes.empty() || loose_open;
   auto exhausted = [&] { return drifted || (!open && next >= body.at.size()); };
-  const std::size_t best_possible =
-      prefixes.empty() ? body.present.size() + (loose_open ? body.loose.size() : 0) : std::size_t(-1);
+  const std::size_t best_possible = body.present.size() + (loose_open ? body.loose.size() : 0) + prefixes.size();
 
   // The body's tokens from its stored spans rather than its analysis, unless a stem is of
   // one character outside ASCII (a CJK unigram's text would tell whether it matches). The
@@ -354,28 +360,23 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         }
         if (prefixes.empty() || t.kind != TokenKind::Word) return false;
         const std::string_view span = text.substr(t.begin, t.end - t.begin);
-        Token word;
         if (is_ascii(span)) {
-          // Compared as its lowercase before anything is built.
-          const bool completes = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
+          // Compared as its lowercase (the word's text), nothing built.
+          const auto completed = std::find_if(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
             return p.size() <= span.size() &&
                    std::equal(p.begin(), p.end(), span.begin(), [](char a, char b) { return a == ascii_lower(b); });
           });
-          if (!completes) return false;
-          word = Token{ascii_lowercase(span), {}, t.begin, t.end, TokenKind::Word};
-          word.form = word.text;
-        } else {
-          auto tokens = alone(t);
-          if (tokens.size() != 1 || tokens[0].kind != TokenKind::Word || tokens[0].begin != 0 ||
-              tokens[0].end != span.size()) {
-            gave_up = true;  // alone, it is not this one word (or too many were read alone)
-            return false;
-          }
-          word = std::move(tokens[0]);
-          if (!completes_prefix(word, prefixes)) return false;
+          if (completed == prefixes.end()) return false;
+          term = prefix_term(*completed);
+          return true;
         }
-        term = analyzer.stem(word);
-        return true;
+        auto tokens = alone(t);
+        if (tokens.size() != 1 || tokens[0].kind != TokenKind::Word || tokens[0].begin != 0 ||
+            tokens[0].end != span.size()) {
+          gave_up = true;  // alone, it is not this one word (or too many were read alone)
+          return false;
+        }
+        return completes_prefix(tokens[0], prefixes, term);
       }
       if (t.kind == TokenKind::Unigram) return false;  // no stem of one such character
       auto tokens = alone(t);

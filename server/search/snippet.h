@@ -18,7 +18,9 @@ namespace kb::search {
 // HTML-escaped, each match wrapped in <mark>…</mark>, "…" where text was cut. A token matches
 // when its stem is in `stems` (the same analysis as the query: CJK bigrams match bigrams).
 // Returns "" when nothing in `text` matches. Not thread-safe (uses `analyzer`).
-// Tokens starting with one of `prefixes` (unfinished words typed so far) match too.
+// Tokens starting with one of `prefixes` (unfinished words typed so far) match too; the words
+// completing one prefix count as one term, so a window holding every stem and every prefix
+// cannot be beaten and ends the reading.
 std::string make_snippet(std::string_view text, Analyzer& analyzer,
                          const std::set<std::string>& stems, std::size_t max_bytes = 220,
                          const std::vector<std::string>& prefixes = {});

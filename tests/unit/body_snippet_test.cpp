@@ -369,3 +369,38 @@ TEST_CASE("a snippet reads the body's spans only as far as it goes") {
   CHECK(make_body_snippet(data.body_text, en, cut, 220, {}, &consistent, &from_spans) == expected);
   CHECK_FALSE(from_spans);
 }
+
+TEST_CASE("an as-you-type snippet shows the first place with every word, however a prefix is completed") {
+  // "password res": the first sentence has "password" and "reset"; the last has "password"
+  // and three words completing "res". Each prefix counts once, as one word of the query, so
+  // the first sentence already holds the whole query: the snippet starts there, from the
+  // spans, without reading the rest of the body. (When each completion counted as a word of
+  // its own, the last sentence won and the snippet started with "…".)
+  std::string body = "Password reset: open the settings page.\n\n";
+  for (int i = 0; i < 8; ++i) body += "Other words about nothing in particular, paragraph " + std::to_string(i) + ".\n\n";
+  body += "Restore, reset or resend the password.\n";
+  kb::test::TempDir content, dir;
+  content.write("en/prefix.md", "---\nid: prefix\nlang: en\ntitle: Sign in\nsummary: Signing in.\ncategory: account\n---\n" +
+                                    body);
+  const kb::plugins::ImporterRegistry registry;
+  auto set = kb::load_content(content.path().string(), registry.importers());
+  REQUIRE(set.ok());
+  REQUIRE(set.articles.size() == 1);
+  Xapian::WritableDatabase out(dir.path().string(), Xapian::DB_CREATE_OR_OVERWRITE);
+  kb::Analyzer en("en");
+  const Xapian::docid did = out.add_document(kb::build_document(set.articles[0], en, nullptr));
+  out.commit();
+  const std::string stored = kb::schema::stored_data(out.get_document(did));
+  const kb::DocumentData data = kb::decode_document_data(stored);
+  const auto first = data.fields["body_position"].get<Xapian::termpos>();
+  const std::set<std::string> stems = {en.stem(en.tokenize("password", kb::AnalysisMode::Query).at(0)), "res"};
+  const auto found = find_body_matches(out, {BodyDocument{did, first, data.body_spans}}, stems);
+  REQUIRE(found.size() == 1);
+  const std::vector<std::string> prefixes = {"res"};
+  bool consistent = false, from_spans = false;
+  const std::string got = make_body_snippet(data.body_text, en, found[0], 220, prefixes, &consistent, &from_spans);
+  CHECK(from_spans);
+  CHECK(got.rfind("<mark>Password</mark> <mark>reset</mark>: open the settings page.", 0) == 0);
+  CHECK(got.find("Restore") == std::string::npos);
+  CHECK(got == make_snippet(data.body_text, en, stems, 220, prefixes));
+}
