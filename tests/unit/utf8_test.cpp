@@ -3,8 +3,11 @@
 
 #include <cstddef>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
+
+#include <unicode/utf8.h>
 
 #include "utf8.h"
 
@@ -16,6 +19,19 @@ constexpr long kValid = -1;
 long invalid_offset(std::string_view text) {
   const std::optional<std::size_t> r = kb::find_invalid_utf8(text);
   return r ? static_cast<long>(*r) : kValid;
+}
+
+// The first ill-formed byte, one byte at a time (RFC 3629's table, as ICU reads it): what
+// find_invalid_utf8, which skips ASCII eight bytes at a time, must agree with.
+long reference_offset(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t before = i;
+    UChar32 c = 0;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), i, text.size(), c);
+    if (c < 0) return static_cast<long>(before);
+  }
+  return kValid;
 }
 
 }  // namespace
@@ -209,4 +225,33 @@ TEST_CASE("ASCII checks and lowercase leave everything but A-Z as it is") {
   CHECK(kb::ascii_lower('@') == '@');
   CHECK(kb::ascii_lower('[') == '[');
   CHECK(kb::ascii_lower('Q') == 'q');
+}
+
+TEST_CASE("find_invalid_utf8 finds the first bad byte wherever it falls in a run of ASCII") {
+  // Runs of ASCII of every length around the eight-byte steps, then one well-formed or
+  // ill-formed sequence, then more text: every offset the same as a byte-by-byte reading.
+  const std::string_view tails[] = {"\xC3\xA9", "\xE3\x81\x82", "\xF0\x9F\x98\x80", "\x80", "\xC3",
+                                    "\xE3\x81", "\xED\xA0\x80", "\xF5\x80\x80\x80", "\xFF", "\xC0\xAF"};
+  std::size_t checked = 0, invalid = 0;
+  for (std::size_t run = 0; run <= 33; ++run) {
+    for (const auto tail : tails) {
+      for (std::size_t after = 0; after <= 9; ++after) {
+        const std::string text = std::string(run, 'a') + std::string(tail) + std::string(after, 'b');
+        CHECK(invalid_offset(text) == reference_offset(text));
+        invalid += reference_offset(text) != kValid ? 1 : 0;
+        ++checked;
+      }
+    }
+  }
+  // And random bytes, mostly ASCII with a high byte now and then.
+  std::mt19937 rng(20261204);
+  for (int n = 0; n < 20000; ++n) {
+    std::string text(rng() % 40, ' ');
+    for (auto& ch : text) ch = static_cast<char>(rng() % 16 == 0 ? 0x80 + rng() % 128 : 0x20 + rng() % 95);
+    CHECK(invalid_offset(text) == reference_offset(text));
+    invalid += reference_offset(text) != kValid ? 1 : 0;
+    ++checked;
+  }
+  CHECK(checked == 34 * 10 * 10 + 20000);
+  CHECK(invalid > 5000);  // both kinds were checked
 }
