@@ -379,6 +379,19 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
         return completes_prefix(tokens[0], prefixes, term);
       }
       if (t.kind == TokenKind::Unigram) return false;  // no stem of one such character
+      // A joined word: its two words' texts together (Analyzer::tokenize). Two ASCII words
+      // joined by "-" are their span's lowercase without it (a word's text is its lowercase,
+      // and a word holds no hyphen), so they need no analysis.
+      const std::string_view joined = text.substr(t.begin, t.end - t.begin);
+      if (const auto hyphen = joined.find('-');
+          hyphen != std::string_view::npos && hyphen > 0 && hyphen + 1 < joined.size() &&
+          joined.find('-', hyphen + 1) == std::string_view::npos && is_ascii(joined)) {
+        Token word{ascii_lowercase(joined.substr(0, hyphen)), {}, t.begin, t.end, TokenKind::Compound};
+        word.text += ascii_lowercase(joined.substr(hyphen + 1));
+        word.form = word.text;
+        term = analyzer.stem(word);
+        return has(term);
+      }
       auto tokens = alone(t);
       if (tokens.empty() || tokens.back().kind != TokenKind::Compound || tokens.back().begin != 0 ||
           tokens.back().end != t.end - t.begin) {
