@@ -45,24 +45,32 @@ struct Match {
 // whether it matches and for which term (writing it to its second argument), and
 // `exhausted`, which says that no later token can match. `best_possible`: the most distinct
 // terms a window can hold (a window with that many ends the search).
-// `tokens_of(from, to, sink)` gives sink each token of text[from, to) (whole lines), with
+// `tokens_of(from, to, sink)` gives sink each token that begins in text[from, to), with
 // offsets into `text`, in Analyzer::tokenize's order: a Token, or a TokenSpan (no text)
-// read from the body's spans; `match` takes what the source gives.
+// read from the body's spans; `match` takes what the source gives. `whole_lines`: the source
+// analyses what it is given, so [from, to) must be whole lines; else (stored spans) any
+// stretch will do, and a short one at a time is read.
 template <class TokensFn, class MatchFn, class ExhaustedFn>
-std::string snippet_of(std::string_view text, std::size_t max_bytes, std::size_t best_possible,
+std::string snippet_of(std::string_view text, std::size_t max_bytes, std::size_t best_possible, bool whole_lines,
                        TokensFn&& tokens_of, MatchFn&& match, ExhaustedFn&& exhausted) {
   if (text.empty()) return "";
-  // The text is analysed a few lines at a time: analysis breaks words at every line break,
-  // so the tokens are those of the whole text. Most texts show every query term together
-  // early on, and the rest of the text then needs no analysis.
+  // The text is read a little at a time: analysed a few lines at a time (analysis breaks
+  // words at every line break, so the tokens are those of the whole text), or from stored
+  // spans a few words at a time. Most texts show every query term together early on, and
+  // the rest of the text is then never read.
   std::vector<std::pair<std::size_t, std::size_t>> tokens;  // where each token is
   std::vector<Match> matches;
   std::size_t analysed = 0;  // bytes of `text` whose tokens are known
   bool capped = false;       // 256 matches: enough to choose from
   auto analyse_more = [&]() {
-    constexpr std::size_t kChunk = 512;
-    const auto newline = analysed + kChunk < text.size() ? text.find('\n', analysed + kChunk) : std::string_view::npos;
-    const std::size_t to = newline == std::string_view::npos ? text.size() : newline + 1;
+    constexpr std::size_t kLines = 512, kSpans = 128;
+    std::size_t to = text.size();
+    if (!whole_lines) {
+      to = std::min(text.size(), analysed + kSpans);
+    } else if (analysed + kLines < text.size()) {
+      const auto newline = text.find('\n', analysed + kLines);
+      if (newline != std::string_view::npos) to = newline + 1;
+    }
     std::string term;
     tokens_of(analysed, to, [&](const auto& t) {
       if (match(t, term) && !capped) {
@@ -224,7 +232,7 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
     return completes_prefix(t, prefixes, term);
   };
   // A window with every stem and every prefix cannot be beaten.
-  return snippet_of(text, max_bytes, stems.size() + prefixes.size(), analysed_tokens(text, analyzer), match,
+  return snippet_of(text, max_bytes, stems.size() + prefixes.size(), true, analysed_tokens(text, analyzer), match,
                     [] { return false; });
 }
 
@@ -422,7 +430,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
       }
     };
     auto stopped = [&] { return gave_up || exhausted(); };
-    std::string out = snippet_of(text, max_bytes, best_possible, stored_tokens, match_span, stopped);
+    std::string out = snippet_of(text, max_bytes, best_possible, false, stored_tokens, match_span, stopped);
     if (!gave_up) {
       if (from_spans) *from_spans = true;
       return out;
@@ -430,7 +438,7 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
     position = body.first_position - 1;  // from the top, analysing
     next = 0;
   }
-  std::string out = snippet_of(text, max_bytes, best_possible, analysed_tokens(text, analyzer), match, exhausted);
+  std::string out = snippet_of(text, max_bytes, best_possible, true, analysed_tokens(text, analyzer), match, exhausted);
   if (drifted && consistent) *consistent = false;
   return out;
 }
