@@ -100,6 +100,39 @@ std::size_t skip_value(std::string_view s, std::size_t i, int depth = 0) {
   return kNone;
 }
 
+// Walks the top-level fields of `header` as nlohmann's compact dump of the indexer's fields
+// writes them, calling on_field(key, raw value) for each, in order; every value is validated
+// (the skippers above), none parsed. False when `header` is not such an object, or
+// on_field returns false: then the caller parses it whole, and damaged data is judged as
+// always.
+template <class OnField>
+bool scan_fields(std::string_view header, OnField&& on_field) {
+  if (header.size() < 2 || header.front() != '{' || header.back() != '}') return false;
+  if (find_invalid_utf8(header)) return false;
+  std::size_t i = 1;
+  if (header[i] == '}') return i + 1 == header.size();
+  while (true) {
+    if (header[i] != '"') return false;
+    const std::size_t key_end = skip_string(header, i);
+    if (key_end == kNone || key_end >= header.size() || header[key_end] != ':') return false;
+    const std::string_view key = header.substr(i + 1, key_end - i - 2);
+    if (key.find('\\') != std::string_view::npos) return false;  // escaped keys: not ours
+    const std::size_t value_begin = key_end + 1;
+    const std::size_t value_end = skip_value(header, value_begin);
+    if (value_end == kNone || value_end >= header.size()) return false;
+    if (!on_field(key, header.substr(value_begin, value_end - value_begin))) return false;
+    if (header[value_end] == '}') return value_end + 1 == header.size();
+    if (header[value_end] != ',') return false;
+    i = value_end + 1;
+  }
+}
+
+// An unsigned integer of at most 18 digits (skip_scalar), as nlohmann reads one.
+bool read_unsigned(std::string_view raw, std::uint64_t& number) {
+  return raw.front() >= '0' && raw.front() <= '9' &&
+         std::from_chars(raw.data(), raw.data() + raw.size(), number).ptr == raw.data() + raw.size();
+}
+
 // The top-level fields of the object `header` named in `keys` (and body_text_bytes), each
 // value as nlohmann parses it (a string without escapes and an unsigned number are read
 // directly, everything else by nlohmann); a discarded value when `header` is not an object as
@@ -107,42 +140,25 @@ std::size_t skip_value(std::string_view s, std::size_t i, int depth = 0) {
 // The fields not asked for are validated, not parsed: a damaged one rejects the header as
 // the whole parse does.
 nlohmann::json select_fields(std::string_view header, std::initializer_list<std::string_view> keys) {
-  const nlohmann::json none(nlohmann::json::value_t::discarded);
   nlohmann::json out = nlohmann::json::object();
-  if (header.size() < 2 || header.front() != '{' || header.back() != '}') return none;
-  if (find_invalid_utf8(header)) return none;
-  std::size_t i = 1;
-  if (header[i] == '}') return i + 1 == header.size() ? out : none;
-  while (true) {
-    if (header[i] != '"') return none;
-    const std::size_t key_end = skip_string(header, i);
-    if (key_end == kNone || key_end >= header.size() || header[key_end] != ':') return none;
-    const std::string_view key = header.substr(i + 1, key_end - i - 2);
-    if (key.find('\\') != std::string_view::npos) return none;  // escaped keys: not ours
-    const std::size_t value_begin = key_end + 1;
-    const std::size_t value_end = skip_value(header, value_begin);
-    if (value_end == kNone || value_end >= header.size()) return none;
-    if (key == kBodyTextBytes || std::find(keys.begin(), keys.end(), key) != keys.end()) {
-      const std::string_view raw = header.substr(value_begin, value_end - value_begin);
-      nlohmann::json value;
-      std::uint64_t number = 0;
-      if (raw.front() == '"' && raw.find('\\') == std::string_view::npos) {
-        // A string without escapes (validated above, UTF-8 checked) is its bytes: what
-        // nlohmann's parse gives, without its lexer (titles and summaries of every hit).
-        value = std::string(raw.substr(1, raw.size() - 2));
-      } else if (raw.front() >= '0' && raw.front() <= '9' &&
-                 std::from_chars(raw.data(), raw.data() + raw.size(), number).ptr == raw.data() + raw.size()) {
-        value = number;  // at most 18 digits (skip_scalar): nlohmann's unsigned number
-      } else {
-        value = nlohmann::json::parse(raw, nullptr, false);
-        if (value.is_discarded()) return none;
-      }
-      out[std::string(key)] = std::move(value);  // a repeated key: the last wins, as in nlohmann
+  const bool read = scan_fields(header, [&](std::string_view key, std::string_view raw) {
+    if (key != kBodyTextBytes && std::find(keys.begin(), keys.end(), key) == keys.end()) return true;
+    nlohmann::json value;
+    std::uint64_t number = 0;
+    if (raw.front() == '"' && raw.find('\\') == std::string_view::npos) {
+      // A string without escapes (validated, UTF-8 checked) is its bytes: what nlohmann's
+      // parse gives, without its lexer (titles and summaries of every hit).
+      value = std::string(raw.substr(1, raw.size() - 2));
+    } else if (read_unsigned(raw, number)) {
+      value = number;  // nlohmann's unsigned number
+    } else {
+      value = nlohmann::json::parse(raw, nullptr, false);
+      if (value.is_discarded()) return false;
     }
-    if (header[value_end] == '}') return value_end + 1 == header.size() ? out : none;
-    if (header[value_end] != ',') return none;
-    i = value_end + 1;
-  }
+    out[std::string(key)] = std::move(value);  // a repeated key: the last wins, as in nlohmann
+    return true;
+  });
+  return read ? out : nlohmann::json(nlohmann::json::value_t::discarded);
 }
 
 // Views the "body_spans" field, if `out.fields` has one as a string (a json value keeps its
@@ -227,6 +243,72 @@ DocumentData decode_document_data(std::string_view data, std::initializer_list<s
   }
   split_bodies(out, data.substr(newline + 1));
   return out;
+}
+
+HitData decode_hit_data(std::string_view data) {
+  HitData out;
+  const auto newline = data.find('\n');
+  bool fast = newline != std::string_view::npos;  // schema 1 (no newline): the fallback
+  std::optional<std::uint64_t> text_bytes;
+  if (fast) {
+    // The string fields in order: id, lang, title, summary, body_spans.
+    const std::string_view names[] = {"id", "lang", "title", "summary", "body_spans"};
+    std::string_view* views[] = {&out.id, &out.lang, &out.title, &out.summary, &out.body_spans};
+    fast = scan_fields(data.substr(0, newline), [&](std::string_view key, std::string_view raw) {
+      std::uint64_t number = 0;
+      if (key == kBodyTextBytes || key == "body_position") {
+        // What nlohmann reads as an unsigned number is one; anything else it must judge.
+        std::optional<std::uint64_t>& slot = key == kBodyTextBytes ? text_bytes : out.body_position;
+        if (read_unsigned(raw, number)) {
+          slot = number;
+          return true;
+        }
+        const nlohmann::json value = nlohmann::json::parse(raw, nullptr, false);
+        if (value.is_discarded()) return false;
+        slot = value.is_number_unsigned() ? std::optional<std::uint64_t>(value.get<std::uint64_t>()) : std::nullopt;
+        return true;
+      }
+      const auto named = std::find(std::begin(names), std::end(names), key);
+      if (named == std::end(names)) return true;
+      std::string_view& view = *views[named - std::begin(names)];
+      if (raw.front() == '"' && raw.find('\\') == std::string_view::npos) {
+        view = raw.substr(1, raw.size() - 2);
+        return true;
+      }
+      const nlohmann::json value = nlohmann::json::parse(raw, nullptr, false);
+      if (value.is_discarded()) return false;
+      view = value.is_string() ? out.keep(value.get<std::string>()) : std::string_view();
+      return true;
+    });
+  }
+  if (fast) {
+    const std::string_view bodies = data.substr(newline + 1);
+    if (!text_bytes || *text_bytes > bodies.size()) return HitData();  // damaged, as split_bodies says
+    out.body_text = bodies.substr(0, *text_bytes);
+    out.ok = true;
+    return out;
+  }
+  // Anything else: the whole parse judges, and what it reads is copied.
+  HitData whole;
+  const DocumentData decoded =
+      decode_document_data(data, {"id", "lang", "title", "summary", "body_position", "body_spans"});
+  if (!decoded.fields.is_object()) return whole;
+  auto keep = [&whole](std::string_view s) { return whole.keep(std::string(s)); };
+  auto text = [&](const char* key) {
+    const auto it = decoded.fields.find(key);
+    return it != decoded.fields.end() && it->is_string() ? keep(it->get_ref<const std::string&>()) : std::string_view();
+  };
+  whole.id = text("id");
+  whole.lang = text("lang");
+  whole.title = text("title");
+  whole.summary = text("summary");
+  whole.body_spans = decoded.body_spans.empty() ? std::string_view() : keep(decoded.body_spans);
+  whole.body_text = keep(decoded.body_text);
+  if (const auto it = decoded.fields.find("body_position"); it != decoded.fields.end() && it->is_number_unsigned()) {
+    whole.body_position = it->get<std::uint64_t>();
+  }
+  whole.ok = true;
+  return whole;
 }
 
 }  // namespace kb

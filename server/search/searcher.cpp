@@ -595,16 +595,14 @@ std::string Searcher::detect_language(const SearchRequest& request) {
 }
 
 std::vector<std::optional<BodyMatches>> Searcher::body_matches(const Attempt& attempt,
-                                                               const std::vector<DocumentData>& hits) const {
+                                                               const std::vector<HitData>& hits) const {
   std::vector<std::optional<BodyMatches>> out(hits.size());
   std::vector<std::size_t> known;  // hits stored with a body_position
   std::vector<BodyDocument> docs;
   for (std::size_t i = 0; i < hits.size(); ++i) {
-    const auto& fields = hits[i].fields;
-    auto it = fields.is_object() ? fields.find("body_position") : fields.end();
-    if (it != fields.end() && it->is_number_unsigned()) {
+    if (hits[i].ok && hits[i].body_position) {
       known.push_back(i);
-      docs.push_back({attempt.ranked[i].did, it->get<Xapian::termpos>(), hits[i].body_spans});
+      docs.push_back({attempt.ranked[i].did, static_cast<Xapian::termpos>(*hits[i].body_position), hits[i].body_spans});
     }
   }
   auto found = find_body_matches(db_, docs, attempt.stems);
@@ -647,24 +645,22 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     for (const auto& r : attempt.ranked) {
       stored.push_back(schema::stored_data(db_.get_document(r.did, Xapian::DOC_ASSUME_VALID)));
     }
-    std::vector<DocumentData> decoded;
+    std::vector<HitData> decoded;
     decoded.reserve(stored.size());
-    // Only the fields a hit shows (and where its body starts and its tokens are): the stored
-    // header also holds questions, tags, internal notes and more that a result list never
-    // reads.
-    for (const auto& s : stored) {
-      decoded.push_back(decode_document_data(s, {"id", "lang", "title", "summary", "body_position", "body_spans"}));
-    }
+    // Only the fields a hit shows (and where its body starts and its tokens are), viewed in
+    // place: the stored header also holds questions, tags, internal notes and more that a
+    // result list never reads.
+    for (const auto& s : stored) decoded.push_back(decode_hit_data(s));
     const auto in_body = body_matches(attempt, decoded);
     for (std::size_t i = 0; i < attempt.ranked.size(); ++i) {
       const auto& r = attempt.ranked[i];
-      const auto& data = decoded[i].fields;
-      if (data.is_discarded()) continue;
+      const HitData& data = decoded[i];
+      if (!data.ok) continue;
       SearchHit hit;
-      hit.id = data.value("id", "");
-      hit.lang = data.value("lang", "");
-      hit.title = data.value("title", "");
-      hit.summary = data.value("summary", "");
+      hit.id = data.id;
+      hit.lang = data.lang;
+      hit.title = data.title;
+      hit.summary = data.summary;
       // In the units of BM25 (k1 = 1, b = 0.5), whatever the generation's schema.
       hit.score = r.weight / weight_scale_;
       hit.bm25 = r.relevance / weight_scale_;

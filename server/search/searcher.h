@@ -110,7 +110,7 @@ class Searcher {
   // has the attempt's stems in its body, for make_body_snippet; none for data stored
   // without a body_position.
   std::vector<std::optional<BodyMatches>> body_matches(const Attempt& attempt,
-                                                      const std::vector<DocumentData>& hits) const;
+                                                      const std::vector<HitData>& hits) const;
   // `query` bounded by the time limit per query (settings) and, when `max_candidates` is not
   // 0, by that many candidates: past either, the match returns the best found so far, after
   // at least `min_candidates`.

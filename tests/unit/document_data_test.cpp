@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -86,6 +89,72 @@ TEST_CASE("damaged data is discarded, never thrown or read past its end") {
     CHECK(d.fields.is_discarded());
     CHECK(d.body_text.empty());
     CHECK(d.body_markdown.empty());
+  }
+}
+
+namespace {
+
+// decode_hit_data(d) reads what the whole decode reads of a hit's fields: the same fields
+// (a string field of another type reads as empty), the body position when it is an unsigned
+// integer, the body's text and spans.
+void check_hit_data(const std::string& d) {
+  const kb::DocumentData whole = kb::decode_document_data(d);
+  const kb::HitData hit = kb::decode_hit_data(d);
+  REQUIRE(hit.ok == whole.fields.is_object());
+  if (!hit.ok) return;
+  const std::pair<const char*, std::string_view> strings[] = {
+      {"id", hit.id}, {"lang", hit.lang}, {"title", hit.title}, {"summary", hit.summary}};
+  for (const auto& [key, view] : strings) {
+    const auto it = whole.fields.find(key);
+    const std::string expected = it != whole.fields.end() && it->is_string() ? it->get<std::string>() : "";
+    CHECK(view == expected);
+  }
+  const auto position = whole.fields.find("body_position");
+  const bool has_position = position != whole.fields.end() && position->is_number_unsigned();
+  REQUIRE(hit.body_position.has_value() == has_position);
+  if (has_position) CHECK(*hit.body_position == position->get<std::uint64_t>());
+  CHECK(hit.body_text == whole.body_text);
+  CHECK(hit.body_spans == whole.body_spans);
+}
+
+}  // namespace
+
+TEST_CASE("a hit's fields are read in place, as the whole decode reads them") {
+  const json fields = {
+      {"id", "reset-password"}, {"lang", "fr"},
+      {"title", "Réinitialiser \"le\" mot de passe \\ {avec} [crochets]"},  // escaped: copied
+      {"summary", "Plain summary"}, {"questions", {"a", "b"}}, {"body_position", 42},
+      {"body_spans", "3MWK4]l0"},
+  };
+  const std::string stored = kb::encode_document_data(fields, "body text", "*body*");
+  const kb::HitData hit = kb::decode_hit_data(stored);
+  REQUIRE(hit.ok);
+  CHECK(hit.id == "reset-password");
+  CHECK(hit.title == "Réinitialiser \"le\" mot de passe \\ {avec} [crochets]");
+  CHECK(hit.summary == "Plain summary");
+  CHECK(hit.body_position == std::optional<std::uint64_t>(42));
+  CHECK(hit.body_text == "body text");
+  // Unescaped strings are the stored bytes themselves; the escaped title is a copy.
+  CHECK(hit.summary.data() >= stored.data());
+  CHECK(hit.summary.data() < stored.data() + stored.size());
+  CHECK(hit.owned.size() == 1);
+  // Moved elsewhere, as a growing vector moves them, the views still hold.
+  std::vector<kb::HitData> hits;
+  hits.push_back(kb::decode_hit_data(stored));
+  for (int i = 0; i < 20; ++i) hits.push_back(kb::decode_hit_data(stored));
+  CHECK(hits.front().title == hit.title);
+  // A string field of another type reads as empty; schema 1's JSON-only data still reads.
+  check_hit_data("{\"id\":7,\"title\":[\"x\"],\"body_position\":-3,\"body_text_bytes\":1}\nab");
+  const kb::HitData odd = kb::decode_hit_data("{\"id\":7,\"title\":[\"x\"],\"body_position\":-3,\"body_text_bytes\":1}\nab");
+  REQUIRE(odd.ok);
+  CHECK(odd.id.empty());
+  CHECK_FALSE(odd.body_position.has_value());
+  CHECK(odd.body_text == "a");
+  const std::string schema1 = json{{"id", "old"}, {"title", "Old"}, {"body_text", "old text"}, {"body_position", 5}}.dump();
+  check_hit_data(schema1);
+  CHECK(kb::decode_hit_data(schema1).body_text == "old text");
+  for (const std::string damaged : {"", "\n", "{\"id\":\"x\"}\nabc", "{\"id\":\"x\",\"body_text_bytes\":9}\nab"}) {
+    CHECK_FALSE(kb::decode_hit_data(damaged).ok);
   }
 }
 
@@ -195,6 +264,7 @@ TEST_CASE("decoding some fields agrees with the whole decode on thousands of dam
     CAPTURE(d);
     const kb::DocumentData whole = kb::decode_document_data(d);
     const kb::DocumentData some = kb::decode_document_data(d, {"id", "title", "summary", "body_position", "body_spans"});
+    check_hit_data(d);
     REQUIRE(some.fields.is_discarded() == whole.fields.is_discarded());
     if (whole.fields.is_discarded()) {
       ++agreed_discarded;
