@@ -42,7 +42,8 @@ DocumentData decode_document_data(std::string_view data, std::initializer_list<s
 // same reading as decode_document_data(data, {"id", "lang", "title", "summary",
 // "body_position", "body_spans"}), which it falls back on for anything but the compact
 // object the indexer writes; a string field holding another type reads as empty, and
-// body_position is set when it is an unsigned integer.
+// body_position is set when it is an unsigned integer. Damaged data gives ok == false; it
+// never throws (but std::bad_alloc). Thread-compatible: a HitData is one caller's.
 struct HitData {
   bool ok = false;  // false: damaged data (DocumentData's discarded fields)
   std::string_view id, lang, title, summary, body_spans, body_text;

@@ -86,8 +86,8 @@ std::string snippet_of(std::string_view text, std::size_t max_bytes, std::size_t
   // i holds matches i, i+1, ... up to the first that ends beyond begin(i) + max_bytes; that
   // end only moves forward with i, so one pass with counts per term finds every window
   // (a set per window was quadratic in the matches, up to 256 of them). A window is scored
-  // once the text under it is analysed; one with every query term cannot be beaten, so
-  // without prefixes (whose words are open-ended) the analysis stops there.
+  // once the text under it is analysed; one with every query term (and every prefix)
+  // cannot be beaten, so the analysis stops there.
   std::vector<std::size_t> term;        // per match: its term's number
   std::vector<std::size_t> term_first;  // per term: its first match
   std::vector<std::size_t> count;       // per term: matches in the current window
@@ -232,7 +232,8 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
     return completes_prefix(t, prefixes, term);
   };
   // A window with every stem and every prefix cannot be beaten.
-  return snippet_of(text, max_bytes, stems.size() + prefixes.size(), true, analysed_tokens(text, analyzer), match,
+  const std::size_t typed = std::set<std::string>(prefixes.begin(), prefixes.end()).size();
+  return snippet_of(text, max_bytes, stems.size() + typed, true, analysed_tokens(text, analyzer), match,
                     [] { return false; });
 }
 
@@ -332,14 +333,18 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   // a word may complete a prefix or a loose stem may match.
   const bool open = !prefixes.empty() || loose_open;
   auto exhausted = [&] { return drifted || (!open && next >= body.at.size()); };
-  const std::size_t best_possible = body.present.size() + (loose_open ? body.loose.size() : 0) + prefixes.size();
+  // A prefix counts once however often it is listed (a search of every language lists it
+  // for each language).
+  const std::size_t typed = std::set<std::string>(prefixes.begin(), prefixes.end()).size();
+  const std::size_t best_possible = body.present.size() + (loose_open ? body.loose.size() : 0) + typed;
 
   // The body's tokens from its stored spans rather than its analysis, unless a stem is of
   // one character outside ASCII (a CJK unigram's text would tell whether it matches). The
   // spans are read only as far as the snippet goes (BodySpanReader). The few tokens whose
-  // text is needed are read alone: a joined word's two words, and with prefixes each word
-  // without a listed position (an ASCII word's text is its lowercase, ascii_lowercase, which
-  // the indexer checked for every word it stored spans of). When more than kMostAlone tokens
+  // text is needed are read alone: a joined word outside ASCII, and with prefixes each word
+  // outside ASCII without a listed position whose first letter could begin a prefix (an
+  // ASCII word's text is its lowercase, ascii_lowercase, which the indexer checked for every
+  // word it stored spans of; two ASCII words joined at a hyphen are read from their span). When more than kMostAlone tokens
   // need reading (words outside ASCII typed into as-you-type), reading each alone would cost
   // more than analysing the body once, and it is analysed; so it is when the spans end
   // before the last listed position or turn out damaged, or a token reads otherwise alone
@@ -377,6 +382,16 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
           if (completed == prefixes.end()) return false;
           term = prefix_term(*completed);
           return true;
+        }
+        // A word that begins with an ASCII character begins with its lowercase once analysed
+        // (accents fold, and an elided article is outside the span): no prefix starting
+        // otherwise can be completed, and the word needs no analysis.
+        if (const auto first = static_cast<unsigned char>(span.front()); first < 0x80) {
+          const char lower = ascii_lower(static_cast<char>(first));
+          if (std::none_of(prefixes.begin(), prefixes.end(),
+                           [lower](const std::string& p) { return p.empty() || p.front() == lower; })) {
+            return false;
+          }
         }
         auto tokens = alone(t);
         if (tokens.size() != 1 || tokens[0].kind != TokenKind::Word || tokens[0].begin != 0 ||

@@ -55,8 +55,8 @@ std::vector<BodyMatches> find_body_matches(const Xapian::Database& db, const std
 // does not agree with the positions (an index built with another analyzer): the snippet is
 // then incomplete and make_snippet should be used instead. With the body's stored spans
 // (body.spans), the body is not analysed: the spans say where each token is, and only the
-// few tokens whose text matters are read (a joined word's two words; with prefixes, the words
-// at no listed position). `from_spans` tells whether they were used; the snippet is the same
+// few tokens whose text matters are read (a joined word outside ASCII; with prefixes, the
+// words outside ASCII at no listed position that could complete one). `from_spans` tells whether they were used; the snippet is the same
 // either way.
 std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const BodyMatches& body,
                               std::size_t max_bytes = 220, const std::vector<std::string>& prefixes = {},

@@ -282,7 +282,7 @@ TEST_CASE("spans that are not the body's, or tokens that read otherwise alone, g
   }
   REQUIRE_FALSE(wifi_spans.empty());
   // "l'l'été": one elision is cut in the text, so the word's span is "l'été", which alone
-  // reads as "été". A prefix makes every word without a listed position be read.
+  // reads as "été". A prefix its first letter could begin makes it be read alone.
   kb::test::TempDir content, dir;
   content.write("fr/elision.md", "---\nid: elision\nlang: fr\ntitle: Routeur\nsummary: Le routeur.\ncategory: internet\n---\n"
                                  "Voir l\u2019l\u2019été puis le routeur.\n");
@@ -301,13 +301,21 @@ TEST_CASE("spans that are not the body's, or tokens that read otherwise alone, g
   const std::set<std::string> stems = {fr.stem(fr.tokenize("routeur", kb::AnalysisMode::Query).at(0))};
   const auto found = find_body_matches(out, {BodyDocument{did, first, data.body_spans}}, stems);
   REQUIRE(found.size() == 1);
-  const std::vector<std::string> prefixes = {"vo"};
+  // "l" could be completed by the word, which begins with an ASCII "l": it is read alone,
+  // reads otherwise, and the body is analysed.
+  const std::vector<std::string> prefixes = {"vo", "l"};
   bool consistent = false, from_spans = true;
   const std::string got = make_body_snippet(data.body_text, fr, found[0], 220, prefixes, &consistent, &from_spans);
   CHECK(consistent);
   CHECK_FALSE(from_spans);
   CHECK(got == make_snippet(data.body_text, fr, stems, 220, prefixes));
   CHECK(got.find("<mark>routeur</mark>") != std::string::npos);
+  // "vo" alone cannot be completed by a word beginning with "l": it is not read, and the
+  // spans serve the same snippet.
+  from_spans = false;
+  CHECK(make_body_snippet(data.body_text, fr, found[0], 220, {"vo"}, &consistent, &from_spans) ==
+        make_snippet(data.body_text, fr, stems, 220, {"vo"}));
+  CHECK(from_spans);
   // Another body's spans: not used, the same snippet.
   BodyMatches foreign = found[0];
   foreign.spans = wifi_spans;
@@ -377,11 +385,13 @@ TEST_CASE("an as-you-type snippet shows the first place with every word, however
   // spans, without reading the rest of the body. (When each completion counted as a word of
   // its own, the last sentence won and the snippet started with "…".)
   std::string body = "Password reset: open the settings page.\n\n";
-  for (int i = 0; i < 8; ++i) body += "Other words about nothing in particular, paragraph " + std::to_string(i) + ".\n\n";
+  for (int i = 0; i < 8; ++i) {
+    body += "Other words about nothing in particular, paragraph " + std::to_string(i) + ".\n\n";
+  }
   body += "Restore, reset or resend the password.\n";
   kb::test::TempDir content, dir;
-  content.write("en/prefix.md", "---\nid: prefix\nlang: en\ntitle: Sign in\nsummary: Signing in.\ncategory: account\n---\n" +
-                                    body);
+  content.write("en/prefix.md",
+                "---\nid: prefix\nlang: en\ntitle: Sign in\nsummary: Signing in.\ncategory: account\n---\n" + body);
   const kb::plugins::ImporterRegistry registry;
   auto set = kb::load_content(content.path().string(), registry.importers());
   REQUIRE(set.ok());
@@ -403,4 +413,16 @@ TEST_CASE("an as-you-type snippet shows the first place with every word, however
   CHECK(got.rfind("<mark>Password</mark> <mark>reset</mark>: open the settings page.", 0) == 0);
   CHECK(got.find("Restore") == std::string::npos);
   CHECK(got == make_snippet(data.body_text, en, stems, 220, prefixes));
+  // It stops reading there: spans damaged at their end change nothing. The prefix listed
+  // once per language (a search of every language) stops it as well.
+  std::string late = std::string(data.body_spans);
+  late.back() = '"';
+  BodyMatches damaged_late = found[0];
+  damaged_late.spans = late;
+  from_spans = false;
+  CHECK(make_body_snippet(data.body_text, en, damaged_late, 220, prefixes, &consistent, &from_spans) == got);
+  CHECK(from_spans);
+  from_spans = false;
+  CHECK(make_body_snippet(data.body_text, en, damaged_late, 220, {"res", "res", "res"}, &consistent, &from_spans) == got);
+  CHECK(from_spans);
 }

@@ -4,9 +4,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
-#include <string>
 #include <vector>
 
 #include "document_data.h"
@@ -144,13 +144,15 @@ TEST_CASE("a hit's fields are read in place, as the whole decode reads them") {
   for (int i = 0; i < 20; ++i) hits.push_back(kb::decode_hit_data(stored));
   CHECK(hits.front().title == hit.title);
   // A string field of another type reads as empty; schema 1's JSON-only data still reads.
-  check_hit_data("{\"id\":7,\"title\":[\"x\"],\"body_position\":-3,\"body_text_bytes\":1}\nab");
-  const kb::HitData odd = kb::decode_hit_data("{\"id\":7,\"title\":[\"x\"],\"body_position\":-3,\"body_text_bytes\":1}\nab");
+  const std::string wrong_types = "{\"id\":7,\"title\":[\"x\"],\"body_position\":-3,\"body_text_bytes\":1}\nab";
+  check_hit_data(wrong_types);
+  const kb::HitData odd = kb::decode_hit_data(wrong_types);
   REQUIRE(odd.ok);
   CHECK(odd.id.empty());
   CHECK_FALSE(odd.body_position.has_value());
   CHECK(odd.body_text == "a");
-  const std::string schema1 = json{{"id", "old"}, {"title", "Old"}, {"body_text", "old text"}, {"body_position", 5}}.dump();
+  const std::string schema1 =
+      json{{"id", "old"}, {"title", "Old"}, {"body_text", "old text"}, {"body_position", 5}}.dump();
   check_hit_data(schema1);
   CHECK(kb::decode_hit_data(schema1).body_text == "old text");
   for (const std::string damaged : {"", "\n", "{\"id\":\"x\"}\nabc", "{\"id\":\"x\",\"body_text_bytes\":9}\nab"}) {

@@ -252,6 +252,6 @@ TEST_CASE("find_invalid_utf8 finds the first bad byte wherever it falls in a run
     invalid += reference_offset(text) != kValid ? 1 : 0;
     ++checked;
   }
-  CHECK(checked == 34 * 10 * 10 + 20000);
-  CHECK(invalid > 5000);  // both kinds were checked
+  CHECK(invalid > 5000);            // ill-formed texts were checked,
+  CHECK(checked - invalid > 5000);  // and well-formed ones
 }
