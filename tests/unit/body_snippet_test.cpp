@@ -89,6 +89,37 @@ Indexed& indexed() {
   return instance;
 }
 
+// One article (`markdown`: front matter and body, at `path` in a content folder) indexed
+// alone with `analyzer`, its stored data decoded.
+struct OneArticle {
+  kb::test::TempDir content, dir;
+  Xapian::WritableDatabase db;
+  Xapian::docid did = 0;
+  std::string stored;  // the decoded views point into it
+  kb::DocumentData data;
+  Xapian::termpos first = 0;  // the body's first position
+
+  OneArticle(const std::string& path, const std::string& markdown, kb::Analyzer& analyzer) {
+    content.write(path, markdown);
+    const kb::plugins::ImporterRegistry registry;
+    auto set = kb::load_content(content.path().string(), registry.importers());
+    REQUIRE(set.ok());
+    REQUIRE(set.articles.size() == 1);
+    db = Xapian::WritableDatabase(dir.path().string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    did = db.add_document(kb::build_document(set.articles[0], analyzer, nullptr));
+    db.commit();
+    stored = kb::schema::stored_data(db.get_document(did));
+    data = kb::decode_document_data(stored);
+    first = data.fields["body_position"].get<Xapian::termpos>();
+  }
+  // Where the body has `stems`, with its own spans.
+  BodyMatches matches(const std::set<std::string>& stems) const {
+    auto found = find_body_matches(db, {BodyDocument{did, first, data.body_spans}}, stems);
+    REQUIRE(found.size() == 1);
+    return found[0];
+  }
+};
+
 // Stems that make_snippet matches by spelling rather than by stem: a body word spelt like
 // the stem but stemmed otherwise ("des" for the stem "des" of "dès", indexed as "de").
 // make_body_snippet marks only what the index matched, so such stems are left out.
@@ -283,24 +314,15 @@ TEST_CASE("spans that are not the body's, or tokens that read otherwise alone, g
   REQUIRE_FALSE(wifi_spans.empty());
   // "l'l'été": one elision is cut in the text, so the word's span is "l'été", which alone
   // reads as "été". A prefix its first letter could begin makes it be read alone.
-  kb::test::TempDir content, dir;
-  content.write("fr/elision.md", "---\nid: elision\nlang: fr\ntitle: Routeur\nsummary: Le routeur.\ncategory: internet\n---\n"
-                                 "Voir l\u2019l\u2019été puis le routeur.\n");
-  const kb::plugins::ImporterRegistry registry;
-  auto set = kb::load_content(content.path().string(), registry.importers());
-  REQUIRE(set.ok());
-  REQUIRE(set.articles.size() == 1);
-  Xapian::WritableDatabase out(dir.path().string(), Xapian::DB_CREATE_OR_OVERWRITE);
   kb::Analyzer& fr = ix.analyzer("fr");
-  const Xapian::docid did = out.add_document(kb::build_document(set.articles[0], fr, nullptr));
-  out.commit();
-  const std::string stored = kb::schema::stored_data(out.get_document(did));  // the decoded views point into it
-  const kb::DocumentData data = kb::decode_document_data(stored);
+  const OneArticle one("fr/elision.md",
+                       "---\nid: elision\nlang: fr\ntitle: Routeur\nsummary: Le routeur.\ncategory: internet\n---\n"
+                       "Voir l\u2019l\u2019été puis le routeur.\n",
+                       fr);
+  const kb::DocumentData& data = one.data;
   REQUIRE_FALSE(data.body_spans.empty());
-  const auto first = data.fields["body_position"].get<Xapian::termpos>();
   const std::set<std::string> stems = {fr.stem(fr.tokenize("routeur", kb::AnalysisMode::Query).at(0))};
-  const auto found = find_body_matches(out, {BodyDocument{did, first, data.body_spans}}, stems);
-  REQUIRE(found.size() == 1);
+  const std::vector<BodyMatches> found = {one.matches(stems)};
   // "l" could be completed by the word, which begins with an ASCII "l": it is read alone,
   // reads otherwise, and the body is analysed.
   const std::vector<std::string> prefixes = {"vo", "l"};
@@ -337,24 +359,14 @@ TEST_CASE("a snippet reads the body's spans only as far as it goes") {
   // short before the match send it to the analysis. Every time, make_snippet's snippet.
   std::string body = "Restart the router first.\n\n";
   for (int i = 0; i < 60; ++i) body += "Other words about nothing in particular, paragraph " + std::to_string(i) + ".\n\n";
-  kb::test::TempDir content, dir;
-  content.write("en/long.md", "---\nid: long\nlang: en\ntitle: Restart\nsummary: How to restart.\ncategory: internet\n---\n" +
-                                  body);
-  const kb::plugins::ImporterRegistry registry;
-  auto set = kb::load_content(content.path().string(), registry.importers());
-  REQUIRE(set.ok());
-  REQUIRE(set.articles.size() == 1);
-  Xapian::WritableDatabase out(dir.path().string(), Xapian::DB_CREATE_OR_OVERWRITE);
   kb::Analyzer en("en");
-  const Xapian::docid did = out.add_document(kb::build_document(set.articles[0], en, nullptr));
-  out.commit();
-  const std::string stored = kb::schema::stored_data(out.get_document(did));
-  const kb::DocumentData data = kb::decode_document_data(stored);
+  const OneArticle one("en/long.md",
+                       "---\nid: long\nlang: en\ntitle: Restart\nsummary: How to restart.\ncategory: internet\n---\n" + body,
+                       en);
+  const kb::DocumentData& data = one.data;
   REQUIRE(data.body_spans.size() > 100);
-  const auto first = data.fields["body_position"].get<Xapian::termpos>();
   const std::set<std::string> stems = {en.stem(en.tokenize("router", kb::AnalysisMode::Query).at(0))};
-  const auto found = find_body_matches(out, {BodyDocument{did, first, data.body_spans}}, stems);
-  REQUIRE(found.size() == 1);
+  const std::vector<BodyMatches> found = {one.matches(stems)};
   const std::string expected = make_snippet(data.body_text, en, stems, 220);
   REQUIRE(expected.find("<mark>router</mark>") != std::string::npos);
 
@@ -389,23 +401,13 @@ TEST_CASE("an as-you-type snippet shows the first place with every word, however
     body += "Other words about nothing in particular, paragraph " + std::to_string(i) + ".\n\n";
   }
   body += "Restore, reset or resend the password.\n";
-  kb::test::TempDir content, dir;
-  content.write("en/prefix.md",
-                "---\nid: prefix\nlang: en\ntitle: Sign in\nsummary: Signing in.\ncategory: account\n---\n" + body);
-  const kb::plugins::ImporterRegistry registry;
-  auto set = kb::load_content(content.path().string(), registry.importers());
-  REQUIRE(set.ok());
-  REQUIRE(set.articles.size() == 1);
-  Xapian::WritableDatabase out(dir.path().string(), Xapian::DB_CREATE_OR_OVERWRITE);
   kb::Analyzer en("en");
-  const Xapian::docid did = out.add_document(kb::build_document(set.articles[0], en, nullptr));
-  out.commit();
-  const std::string stored = kb::schema::stored_data(out.get_document(did));
-  const kb::DocumentData data = kb::decode_document_data(stored);
-  const auto first = data.fields["body_position"].get<Xapian::termpos>();
+  const OneArticle one("en/prefix.md",
+                       "---\nid: prefix\nlang: en\ntitle: Sign in\nsummary: Signing in.\ncategory: account\n---\n" + body,
+                       en);
+  const kb::DocumentData& data = one.data;
   const std::set<std::string> stems = {en.stem(en.tokenize("password", kb::AnalysisMode::Query).at(0)), "res"};
-  const auto found = find_body_matches(out, {BodyDocument{did, first, data.body_spans}}, stems);
-  REQUIRE(found.size() == 1);
+  const std::vector<BodyMatches> found = {one.matches(stems)};
   const std::vector<std::string> prefixes = {"res"};
   bool consistent = false, from_spans = false;
   const std::string got = make_body_snippet(data.body_text, en, found[0], 220, prefixes, &consistent, &from_spans);
