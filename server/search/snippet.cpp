@@ -202,6 +202,12 @@ auto analysed_tokens(std::string_view text, Analyzer& analyzer) {
 // and one that holds them all cannot be beaten (the snippet stops reading there).
 std::string prefix_term(const std::string& prefix) { return '\x01' + prefix; }
 
+// The terms `prefixes` can add to a window: one per distinct prefix (a search of every
+// language lists a prefix once per language).
+std::size_t prefix_terms(const std::vector<std::string>& prefixes) {
+  return std::set<std::string>(prefixes.begin(), prefixes.end()).size();
+}
+
 // Whether `t` is a word that starts with one of `prefixes` (words typed so far); if so, the
 // first such prefix's term goes to `term`.
 bool completes_prefix(const Token& t, const std::vector<std::string>& prefixes, std::string& term) {
@@ -232,8 +238,7 @@ std::string make_snippet(std::string_view text, Analyzer& analyzer,
     return completes_prefix(t, prefixes, term);
   };
   // A window with every stem and every prefix cannot be beaten.
-  const std::size_t typed = std::set<std::string>(prefixes.begin(), prefixes.end()).size();
-  return snippet_of(text, max_bytes, stems.size() + typed, true, analysed_tokens(text, analyzer), match,
+  return snippet_of(text, max_bytes, stems.size() + prefix_terms(prefixes), true, analysed_tokens(text, analyzer), match,
                     [] { return false; });
 }
 
@@ -333,10 +338,8 @@ std::string make_body_snippet(std::string_view text, Analyzer& analyzer, const B
   // a word may complete a prefix or a loose stem may match.
   const bool open = !prefixes.empty() || loose_open;
   auto exhausted = [&] { return drifted || (!open && next >= body.at.size()); };
-  // A prefix counts once however often it is listed (a search of every language lists it
-  // for each language).
-  const std::size_t typed = std::set<std::string>(prefixes.begin(), prefixes.end()).size();
-  const std::size_t best_possible = body.present.size() + (loose_open ? body.loose.size() : 0) + typed;
+  const std::size_t best_possible =
+      body.present.size() + (loose_open ? body.loose.size() : 0) + prefix_terms(prefixes);
 
   // The body's tokens from its stored spans rather than its analysis, unless a stem is of
   // one character outside ASCII (a CJK unigram's text would tell whether it matches). The
