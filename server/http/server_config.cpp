@@ -138,7 +138,7 @@ void apply(ServerConfig& c, const std::string& key, const std::string& value, co
   else if (key == "cache_entries") c.search.cache_entries = static_cast<std::size_t>(parse_int(value, what, 0, 10000000));
   else if (key == "search_time_limit_ms") c.search.time_limit_ms = static_cast<int>(parse_int(value, what, 0, 60000));
   else if (key == "search_common_words_limit") c.search.common_words_limit = static_cast<unsigned>(parse_int(value, what, 0, 100000000));
-  else if (key == "search_concurrency") c.search.concurrency = static_cast<unsigned>(parse_int(value, what, 0, 4096));
+  else if (key == "search_concurrency") c.search.concurrency = static_cast<unsigned>(parse_int(value, what, 0, 256));
   else if (key == "search_queue") c.search.max_waiting = static_cast<std::size_t>(parse_int(value, what, 0, 1000000));
   else if (key == "search_queue_timeout_ms") c.search.max_wait_ms = static_cast<int>(parse_int(value, what, 1, 600000));
   else if (key == "max_queued_connections") c.max_queued_connections = static_cast<int>(parse_int(value, what, 0, 1000000));

@@ -29,7 +29,7 @@ KnowledgeBase::KnowledgeBase(std::filesystem::path kb_dir, SearchSettings settin
       dir_(std::move(kb_dir)),
       settings_(std::move(settings)),
       cache_(settings_.cache_entries),
-      gate_(settings_.concurrency ? settings_.concurrency : std::max(2u, std::thread::hardware_concurrency()),
+      pool_(settings_.concurrency ? settings_.concurrency : std::max(2u, std::thread::hardware_concurrency()),
             settings_.max_waiting, std::chrono::milliseconds(settings_.max_wait_ms)) {
   auto live = read_live_generation(dir_);
   if (!live) {
@@ -166,10 +166,7 @@ auto KnowledgeBase::with_searcher(F&& f) {
 
 template <class F>
 auto KnowledgeBase::gated(F&& f) {
-  return with_searcher([&](Searcher& s) {
-    const AdmissionGate::Pass pass(gate_);
-    return f(s);
-  });
+  return pool_.run([&] { return with_searcher(f); });
 }
 
 SearchResponse KnowledgeBase::search(const SearchRequest& request) {

@@ -11,11 +11,11 @@
 #include <string>
 #include <thread>
 
-#include "admission_gate.h"
 #include "champions.h"
 #include "feedback_boost.h"
 #include "generation.h"
 #include "result_cache.h"
+#include "search_pool.h"
 #include "search_types.h"
 
 namespace kb::search {
@@ -69,7 +69,7 @@ class KnowledgeBase {
   // Runs f on this thread's searcher.
   template <class F>
   auto with_searcher(F&& f);
-  // The same once the gate lets it in (a new generation is opened before, outside the gate).
+  // The same on one of the pool's workers, in its turn (with the worker's searcher).
   template <class F>
   auto gated(F&& f);
 
@@ -79,7 +79,6 @@ class KnowledgeBase {
   std::atomic<std::shared_ptr<const GenerationRef>> live_;
   ResultCache cache_;
   FeedbackBoost feedback_;
-  AdmissionGate gate_;
 
   // The live generation's champion lists, and which build they are of (its folder and
   // kb.built_at: a generation name can come back after a removal). Taken only when a thread
@@ -97,6 +96,9 @@ class KnowledgeBase {
   bool stopping_ = false;
   int wake_fd_ = -1;  // eventfd that ends the watcher's wait (-1: it ends at its next poll)
   std::thread watcher_;
+
+  // Last: its workers stop (and their searchers close) before anything they use is destroyed.
+  SearchPool pool_;
 };
 
 }  // namespace kb::search

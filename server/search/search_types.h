@@ -157,11 +157,11 @@ struct SearchSettings {
   // A query of common words only (each in at least 10 % of the language's articles) ranks at
   // most this many matching documents, the best of them first; 0: no limit.
   unsigned common_words_limit = 5000;
-  // Searches (search, suggest, answer, article) that run at once, 0: one per core (at least
-  // two; a search is CPU work, and more at once only share the cores, each taking as long as
-  // all of them); the others wait their turn in arrival order (AdmissionGate). A search that finds
-  // `max_waiting` others waiting, or waits longer than `max_wait_ms`, fails "overloaded".
-  // Cache hits do not wait.
+  // Searches (search, suggest, answer, article) that run at once: the search pool's workers
+  // (SearchPool), 0: one per core (at least two; a search is CPU work, and more at once only
+  // share the cores, each taking as long as all of them); the others wait their turn in
+  // arrival order. A search that finds `max_waiting` others waiting, or waits longer than
+  // `max_wait_ms`, fails "overloaded". Cache hits do not wait.
   unsigned concurrency = 0;
   std::size_t max_waiting = 1024;
   int max_wait_ms = 2000;

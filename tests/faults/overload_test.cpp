@@ -1,4 +1,4 @@
-// More searches at once than the admission gate lets run and queue (search_concurrency,
+// More searches at once than the search pool runs and queues (search_concurrency,
 // search_queue): the extra ones are answered at once with 503 "overloaded" and Retry-After,
 // the others normally, /health all along, and the server stays up.
 #include <doctest/doctest.h>
@@ -17,7 +17,7 @@
 
 using nlohmann::json;
 
-TEST_CASE("searches beyond the gate's queue get 503 overloaded with Retry-After; the rest are answered") {
+TEST_CASE("searches beyond the search pool's queue get 503 overloaded with Retry-After; the rest are answered") {
   kb::test::TempDir dir;
   const auto built = kb::test::run_command({kb::test::kb_index_path(), "build", "--content",
                                             std::string(KB_FIXTURES) + "/content", "--out", (dir / "kb").string(),
@@ -63,7 +63,7 @@ TEST_CASE("searches beyond the gate's queue get 503 overloaded with Retry-After;
   INFO("answered " << ok.load() << ", shed " << shed.load() << ", other " << wrong.load());
   CHECK(wrong == 0);
   CHECK(ok > 0);
-  CHECK(shed > 0);  // 12 clients at once against one slot and no queue
+  CHECK(shed > 0);  // 12 clients at once against one worker and no queue
   CHECK_FALSE(health_failed);
   // Still up, and a search alone gets through.
   httplib::Client client("127.0.0.1", server.port());
