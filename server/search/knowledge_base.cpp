@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <unordered_map>
 
 #include "errors.h"
@@ -21,6 +23,16 @@ std::atomic<std::uint64_t> next_instance{1};
 
 // Each thread's searchers, keyed by KnowledgeBase instance (ids are never reused).
 thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Searcher>> thread_searchers;
+
+// What a generation's database is now: Xapian's glass backend rewrites its version file
+// (iamglass: revision, root blocks, UUID) at every commit, so the same bytes mean the same
+// database. Empty when it cannot be read (the caller then looks at the database itself).
+std::string generation_stamp(const std::filesystem::path& generation) {
+  std::ifstream in(generation / "iamglass", std::ios::binary);
+  if (!in) return "";
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return in.bad() ? "" : bytes;
+}
 
 }  // namespace
 
@@ -68,13 +80,21 @@ bool KnowledgeBase::refresh() {
   if (current && current->name == live->name) return false;
   // A generation of a schema this server does not read (published by a newer kb-index) is
   // not switched to: the current one keeps serving. At start-up there is no current one,
-  // and the searcher refuses it with the reason.
+  // and the searcher refuses it with the reason. Refused once, it is not opened again at
+  // every poll while it stays the same database (the live stub names it until the next
+  // build); changed in place, it is looked at again.
+  const std::string stamp = generation_stamp(live->path);
+  {
+    const std::lock_guard<std::mutex> lock(refused_mutex_);
+    if (!stamp.empty() && live->name == refused_generation_ && stamp == refused_stamp_) return false;
+  }
   try {
     const Xapian::Database db(live->path.string());
     if (std::string why = schema::unreadable_schema(db.get_metadata(schema::kMetaSchema)); !why.empty()) {
       const std::lock_guard<std::mutex> lock(refused_mutex_);
       refused_generation_ = live->name;
       refused_reason_ = std::move(why);
+      refused_stamp_ = stamp;
       return false;
     }
   } catch (const Xapian::Error&) {
@@ -84,6 +104,7 @@ bool KnowledgeBase::refresh() {
     const std::lock_guard<std::mutex> lock(refused_mutex_);
     refused_generation_.clear();
     refused_reason_.clear();
+    refused_stamp_.clear();
   }
   live_.store(std::make_shared<const GenerationRef>(std::move(*live)));
   return true;

@@ -91,6 +91,7 @@ class KnowledgeBase {
   // live stub names the generation served.
   std::mutex refused_mutex_;
   std::string refused_generation_, refused_reason_;
+  std::string refused_stamp_;  // the refused database's version file (generation_stamp)
 
   std::mutex watch_mutex_;
   bool stopping_ = false;

@@ -1,6 +1,8 @@
 // The search library over a real generation built from the fixtures.
 #include <doctest/doctest.h>
 
+#include <sys/inotify.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <chrono>
@@ -228,6 +230,50 @@ TEST_CASE("a generation of a later schema is refused: the current one keeps serv
   }
   f.publish_with_satellite();
   CHECK(f.kb->refresh());
+  CHECK(top(f.search("satellite", "en")) == "satellite@en");
+  CHECK(f.kb->status().refused_generation.empty());
+}
+
+TEST_CASE("a refused generation is not opened again at every poll, and is looked at again once changed") {
+  Fixture f;
+  const std::string before = f.kb->version();
+  f.publish_with_satellite();
+  const auto live = kb::read_live_generation(f.dir.path());
+  REQUIRE(live);
+  auto set_schema = [&](const std::string& schema) {
+    Xapian::WritableDatabase db(live->path.string(), Xapian::DB_OPEN);
+    db.set_metadata(kb::schema::kMetaSchema, schema);
+    db.commit();
+  };
+  set_schema("99");
+  CHECK_FALSE(f.kb->refresh());
+  REQUIRE(f.kb->status().refused_generation == live->name);
+  // The watcher polls four times a second while the stub names the refused generation:
+  // none of its database files is opened again (inotify reports every open in its folder).
+  const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  REQUIRE(watch >= 0);
+  REQUIRE(::inotify_add_watch(watch, live->path.c_str(), IN_OPEN) >= 0);
+  for (int i = 0; i < 5; ++i) CHECK_FALSE(f.kb->refresh());
+  std::set<std::string> opened;
+  alignas(inotify_event) char events[4096];
+  for (ssize_t n; (n = ::read(watch, events, sizeof events)) > 0;) {
+    for (ssize_t at = 0; at < n;) {
+      const auto* e = reinterpret_cast<const inotify_event*>(events + at);
+      if (e->len > 0) opened.insert(e->name);
+      at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+    }
+  }
+  ::close(watch);
+  for (const auto& name : opened) {
+    INFO(name);
+    CHECK(name.find(".glass") == std::string::npos);
+  }
+  CHECK(f.kb->version() == before);
+  CHECK(f.kb->status().refused_generation == live->name);
+  // Fixed in place under the same name: the next poll looks again and switches to it.
+  set_schema(kb::schema::kSchemaVersion);
+  CHECK(f.kb->refresh());
+  CHECK(f.kb->version() == live->name);
   CHECK(top(f.search("satellite", "en")) == "satellite@en");
   CHECK(f.kb->status().refused_generation.empty());
 }
