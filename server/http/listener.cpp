@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -137,18 +138,56 @@ class ConnectionStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
+  // httplib writes a response's head and its body with two calls. The head is held back and
+  // sent with the body in one call, so the client gets one segment and is woken once (with
+  // TCP_NODELAY each call would leave as a segment of its own). A head without a body goes
+  // out at flush().
   ssize_t write(const char* ptr, size_t size) override {
+    if (written_ == 0 && held_.empty() && size <= kMaxHeld && ends_head(ptr, size)) {
+      held_.assign(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
     if (!is_writable()) return -1;
     ssize_t n = 0;
+    if (held_.empty()) {
+      do {
+        n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+      } while (n < 0 && errno == EINTR);
+      if (n > 0) written_ += static_cast<std::size_t>(n);
+      return n;
+    }
+    iovec parts[2] = {{held_.data(), held_.size()}, {const_cast<char*>(ptr), size}};
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = 2;
     do {
-      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+      n = ::sendmsg(sock_, &message, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
-    if (n > 0) written_ += static_cast<std::size_t>(n);
-    return n;
+    if (n <= 0) return n;
+    written_ += static_cast<std::size_t>(n);
+    const std::size_t of_head = std::min(held_.size(), static_cast<std::size_t>(n));
+    held_.erase(0, of_head);
+    // Part of the head still unsent: none of `ptr` went out, and httplib calls again.
+    return static_cast<ssize_t>(static_cast<std::size_t>(n) - of_head);
+  }
+
+  // Sends a head still held back (a response without a body). False if it could not be sent.
+  bool flush() {
+    while (!held_.empty()) {
+      if (!is_writable()) return false;
+      ssize_t n = 0;
+      do {
+        n = ::send(sock_, held_.data(), held_.size(), MSG_NOSIGNAL);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) return false;
+      written_ += static_cast<std::size_t>(n);
+      held_.erase(0, static_cast<std::size_t>(n));
+    }
+    return true;
   }
 
   // Nothing of a response to the current request has been written yet.
-  bool nothing_written() const { return written_ == 0; }
+  bool nothing_written() const { return written_ == 0 && held_.empty(); }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = remote_ip_;
@@ -191,6 +230,16 @@ class ConnectionStream final : public httplib::Stream {
   std::size_t line_chars_ = 0;
   std::size_t body_bytes_ = 0;
   std::size_t written_ = 0;
+
+  // A response head, held back until its body (write()). Not an interim response
+  // ("HTTP/1.1 100 Continue"): the client waits for it before it sends the body.
+  static constexpr std::size_t kMaxHeld = 16384;
+  static bool ends_head(const char* ptr, std::size_t size) {
+    const std::string_view head(ptr, size);
+    return head.size() > 12 && head.starts_with("HTTP/") && head.ends_with("\r\n\r\n") &&
+           head[head.find(' ') + 1] != '1';
+  }
+  std::string held_;
 };
 
 // The answer to a request cut short before httplib could parse its request line (httplib
@@ -212,6 +261,7 @@ void answer_cut(ConnectionStream& stream, RequestCut cut) {
                           "\r\nContent-Length: " + std::to_string(res.body.size()) +
                           "\r\nConnection: close\r\n\r\n" + res.body;
   stream.write(out.data(), out.size());
+  stream.flush();
 }
 
 // After an error response to a request that was not read to its end, the client may still be
@@ -280,6 +330,7 @@ bool Listener::process_and_close_socket(socket_t sock) {
     const bool stopping = svr_sock_ == INVALID_SOCKET;
     bool connection_closed = false;
     ok = process_request(stream, left == 1 || stopping, connection_closed, nullptr);
+    if (!stream.flush()) ok = false;
     // After a request cut short, what follows on the connection is not a request.
     cut = current_cut != RequestCut::None;
     if (cut && !ok && stream.nothing_written()) answer_cut(stream, current_cut);

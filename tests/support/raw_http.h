@@ -89,6 +89,9 @@ class RawConnection {
     return r;
   }
 
+  // The socket, for what the kernel knows of the connection (getsockopt).
+  int native_handle() const { return fd_; }
+
   // True when the server closes the connection within `timeout` (what it sends is dropped).
   bool closed_by_server(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
