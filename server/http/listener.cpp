@@ -139,56 +139,56 @@ class ConnectionStream final : public httplib::Stream {
   }
 
   // httplib writes a response's head and its body with two calls. The head is held back and
-  // sent with the body in one call, so the client gets one segment and is woken once (with
-  // TCP_NODELAY each call would leave as a segment of its own). A head without a body goes
-  // out at flush().
+  // sent with the body in one call, so they leave together (one segment when the response
+  // fits in one, as on loopback; with TCP_NODELAY each call would leave on its own and wake
+  // the client once more). A head without a body goes out at flush(). A write is all or
+  // nothing: httplib takes a short count for its body as success (and would send a cut body).
+  // A streaming response's head would wait for its first chunk (no route streams).
   ssize_t write(const char* ptr, size_t size) override {
-    if (written_ == 0 && held_.empty() && size <= kMaxHeld && ends_head(ptr, size)) {
+    const char kind = written_ == 0 && held_.empty() && size <= kMaxHeld ? head_kind(ptr, size) : '\0';
+    if (kind != '\0' && kind != '1') {
       held_.assign(ptr, size);
       return static_cast<ssize_t>(size);
     }
-    if (!is_writable()) return -1;
-    ssize_t n = 0;
-    if (held_.empty()) {
-      do {
-        n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-      } while (n < 0 && errno == EINTR);
-      if (n > 0) written_ += static_cast<std::size_t>(n);
-      return n;
-    }
-    iovec parts[2] = {{held_.data(), held_.size()}, {const_cast<char*>(ptr), size}};
-    msghdr message{};
-    message.msg_iov = parts;
-    message.msg_iovlen = 2;
-    do {
-      n = ::sendmsg(sock_, &message, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0) return n;
-    written_ += static_cast<std::size_t>(n);
-    const std::size_t of_head = std::min(held_.size(), static_cast<std::size_t>(n));
-    held_.erase(0, of_head);
-    // Part of the head still unsent: none of `ptr` went out, and httplib calls again.
-    return static_cast<ssize_t>(static_cast<std::size_t>(n) - of_head);
+    const ssize_t n = send_all(ptr, size);
+    // An interim response ("100 Continue"): the final response's head is still to come.
+    if (kind == '1' && n >= 0) written_ = 0;
+    return n;
   }
 
   // Sends a head still held back (a response without a body). False if it could not be sent.
-  bool flush() {
-    while (!held_.empty()) {
-      if (!is_writable()) return false;
-      ssize_t n = 0;
-      do {
-        n = ::send(sock_, held_.data(), held_.size(), MSG_NOSIGNAL);
-      } while (n < 0 && errno == EINTR);
-      if (n <= 0) return false;
-      written_ += static_cast<std::size_t>(n);
-      held_.erase(0, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
+  bool flush() { return held_.empty() || send_all(nullptr, 0) == 0; }
 
   // Nothing of a response to the current request has been written yet.
   bool nothing_written() const { return written_ == 0 && held_.empty(); }
 
+ private:
+  // The held head, then `ptr`, until all of both is sent: `size`, or -1.
+  ssize_t send_all(const char* ptr, size_t size) {
+    std::size_t sent = 0;  // of `ptr`
+    while (!held_.empty() || sent < size) {
+      if (!is_writable()) return -1;
+      iovec parts[2];
+      int count = 0;
+      if (!held_.empty()) parts[count++] = {held_.data(), held_.size()};
+      if (sent < size) parts[count++] = {const_cast<char*>(ptr) + sent, size - sent};
+      msghdr message{};
+      message.msg_iov = parts;
+      message.msg_iovlen = static_cast<std::size_t>(count);
+      ssize_t n = 0;
+      do {
+        n = ::sendmsg(sock_, &message, MSG_NOSIGNAL);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) return -1;
+      written_ += static_cast<std::size_t>(n);
+      const std::size_t of_head = std::min(held_.size(), static_cast<std::size_t>(n));
+      held_.erase(0, of_head);
+      sent += static_cast<std::size_t>(n) - of_head;
+    }
+    return static_cast<ssize_t>(size);
+  }
+
+ public:
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = remote_ip_;
     port = remote_port_;
@@ -231,13 +231,15 @@ class ConnectionStream final : public httplib::Stream {
   std::size_t body_bytes_ = 0;
   std::size_t written_ = 0;
 
-  // A response head, held back until its body (write()). Not an interim response
+  // A response head, held back until its body (write()). Never an interim response
   // ("HTTP/1.1 100 Continue"): the client waits for it before it sends the body.
   static constexpr std::size_t kMaxHeld = 16384;
-  static bool ends_head(const char* ptr, std::size_t size) {
+  // The first digit of the status if `ptr` is a whole response head, else '\0'.
+  static char head_kind(const char* ptr, std::size_t size) {
     const std::string_view head(ptr, size);
-    return head.size() > 12 && head.starts_with("HTTP/") && head.ends_with("\r\n\r\n") &&
-           head[head.find(' ') + 1] != '1';
+    if (head.size() <= 12 || !head.starts_with("HTTP/") || !head.ends_with("\r\n\r\n")) return '\0';
+    const auto space = head.find(' ');
+    return space + 1 < head.size() ? head[space + 1] : '\0';
   }
   std::string held_;
 };

@@ -2,6 +2,7 @@
 #include "knowledge_base.h"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -24,6 +25,18 @@ std::atomic<std::uint64_t> next_instance{1};
 // Each thread's searchers, keyed by KnowledgeBase instance (ids are never reused).
 thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Searcher>> thread_searchers;
 
+// One search per core this process may run on (a container's cpuset, not the host's
+// cores), at least two, at most 256.
+unsigned default_concurrency() {
+  unsigned cores = std::thread::hardware_concurrency();
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0) {
+    cores = static_cast<unsigned>(CPU_COUNT(&allowed));
+  }
+  return std::clamp(cores, 2u, 256u);
+}
+
 // What a generation's database is now: Xapian's glass backend rewrites its version file
 // (iamglass: revision, root blocks, UUID) at every commit, so the same bytes mean the same
 // database. Empty when it cannot be read (the caller then looks at the database itself).
@@ -41,8 +54,8 @@ KnowledgeBase::KnowledgeBase(std::filesystem::path kb_dir, SearchSettings settin
       dir_(std::move(kb_dir)),
       settings_(std::move(settings)),
       cache_(settings_.cache_entries),
-      pool_(settings_.concurrency ? settings_.concurrency : std::max(2u, std::thread::hardware_concurrency()),
-            settings_.max_waiting, std::chrono::milliseconds(settings_.max_wait_ms)) {
+      pool_(settings_.concurrency ? settings_.concurrency : default_concurrency(), settings_.max_waiting,
+            std::chrono::milliseconds(settings_.max_wait_ms)) {
   auto live = read_live_generation(dir_);
   if (!live) {
     throw IndexUnavailable("no knowledge base at " + dir_.string() +
@@ -50,8 +63,9 @@ KnowledgeBase::KnowledgeBase(std::filesystem::path kb_dir, SearchSettings settin
                            dir_.string() + ")");
   }
   live_.store(std::make_shared<const GenerationRef>(std::move(*live)));
-  // Fail at start-up, not on the first request, if the generation cannot be opened.
-  thread_searcher();
+  // Fail at start-up, not on the first request, if the generation cannot be opened (its
+  // status is then ready for the first /health).
+  status();
 }
 
 KnowledgeBase::~KnowledgeBase() {
@@ -213,9 +227,34 @@ SuggestResponse KnowledgeBase::suggest(const SuggestRequest& request) {
   return gated([&](Searcher& s) { return s.suggest(request); });
 }
 
-// Not gated: /health answers while searches queue.
+// Not on the pool: /health answers while searches queue. A generation never changes once
+// published, so its status is read once, by a searcher opened for that and closed again:
+// the connection threads that answer /health hold no searcher (and no old generation's
+// files after a reindex); only the pool's workers do.
 IndexStatus KnowledgeBase::status() {
-  IndexStatus status = with_searcher([](Searcher& s) { return s.status(); });
+  auto read = [this] {
+    const auto live = live_.load();
+    auto known = status_.load();
+    if (known && known->of == live) return known;
+    const std::lock_guard<std::mutex> lock(status_mutex_);
+    known = status_.load();
+    if (known && known->of == live) return known;
+    Searcher searcher(*live, settings_);
+    searcher.set_champions(champion_lists(*live, searcher.database()));
+    known = std::make_shared<const GenerationStatus>(GenerationStatus{live, searcher.status()});
+    status_.store(known);
+    return known;
+  };
+  std::shared_ptr<const GenerationStatus> known;
+  try {
+    known = read();
+  } catch (const IndexUnavailable&) {
+    // The generation disappeared between reading the stub and opening it (a writer cleaned
+    // it up): read the stub again and retry once.
+    refresh();
+    known = read();
+  }
+  IndexStatus status = known->status;
   const std::lock_guard<std::mutex> lock(refused_mutex_);
   status.refused_generation = refused_generation_;
   status.refused_reason = refused_reason_;

@@ -22,10 +22,11 @@ namespace kb::search {
 
 class Searcher;
 
-// Thread-safe. Each calling thread gets its own Searcher (its own Xapian handles), opened
-// on the live generation and replaced when the live generation changes; no lock is taken on
-// the search path. A new generation is noticed by refresh(), which watch() calls when the
-// live stub changes; requests in flight finish on the generation they started with.
+// Thread-safe. Searches run on the search pool's workers (SearchPool): each worker has its
+// own Searcher (its own Xapian handles), opened on the live generation and replaced when the
+// live generation changes; the only lock on the search path is the pool's queue. A new
+// generation is noticed by refresh(), which watch() calls when the live stub changes;
+// requests in flight finish on the generation they started with.
 class KnowledgeBase {
  public:
   // Throws kb::IndexUnavailable if `kb_dir` has no live generation.
@@ -89,6 +90,14 @@ class KnowledgeBase {
 
   // The last generation refresh() did not switch to, and why (IndexStatus); empty when the
   // live stub names the generation served.
+  // The live generation's status (/health), read once per generation.
+  struct GenerationStatus {
+    std::shared_ptr<const GenerationRef> of;
+    IndexStatus status;
+  };
+  std::atomic<std::shared_ptr<const GenerationStatus>> status_;
+  std::mutex status_mutex_;  // one reading at a time
+
   std::mutex refused_mutex_;
   std::string refused_generation_, refused_reason_;
   std::string refused_stamp_;  // the refused database's version file (generation_stamp)

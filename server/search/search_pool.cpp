@@ -11,16 +11,24 @@ namespace kb::search {
 SearchPool::SearchPool(unsigned workers, std::size_t max_waiting, std::chrono::milliseconds max_wait)
     : max_waiting_(max_waiting), max_wait_(max_wait), idle_(workers) {
   threads_.reserve(workers);
-  for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work_loop(); });
+  try {
+    for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work_loop(); });
+  } catch (...) {
+    stop();  // the workers started so far (a thread limit reached): joined, not left running
+    throw;
+  }
 }
 
-SearchPool::~SearchPool() {
+SearchPool::~SearchPool() { stop(); }
+
+void SearchPool::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
   has_work_.notify_all();
   for (auto& t : threads_) t.join();
+  threads_.clear();
 }
 
 std::size_t SearchPool::waiting() const {

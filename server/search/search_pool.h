@@ -62,6 +62,7 @@ class SearchPool {
     std::condition_variable finished;
   };
   void execute(std::function<void()> work);
+  void stop();
   void work_loop();
 
   const std::size_t max_waiting_;

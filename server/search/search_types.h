@@ -158,10 +158,11 @@ struct SearchSettings {
   // most this many matching documents, the best of them first; 0: no limit.
   unsigned common_words_limit = 5000;
   // Searches (search, suggest, answer, article) that run at once: the search pool's workers
-  // (SearchPool), 0: one per core (at least two; a search is CPU work, and more at once only
-  // share the cores, each taking as long as all of them); the others wait their turn in
-  // arrival order. A search that finds `max_waiting` others waiting, or waits longer than
-  // `max_wait_ms`, fails "overloaded". Cache hits do not wait.
+  // (SearchPool), 0: one per core it may run on (at least two, at most 256; a search is CPU
+  // work, and more at once only share the cores, each taking as long as all of them); the
+  // others wait their turn in arrival order. A search that finds `max_waiting` others
+  // waiting for a worker, or waits longer than `max_wait_ms`, fails "overloaded". Cache hits
+  // do not wait.
   unsigned concurrency = 0;
   std::size_t max_waiting = 1024;
   int max_wait_ms = 2000;

@@ -1,13 +1,14 @@
-// What goes over the wire from kb-server: a response leaves in one piece, head and body
-// together (httplib writes them with two calls; with TCP_NODELAY each would be a segment of
-// its own, and the client would be woken twice), a response without a body still leaves at
-// once, and an interim "100 Continue" is not held back.
+// What goes over the wire from kb-server: a response's head and body leave together, in one
+// segment on loopback (httplib writes them with two calls; with TCP_NODELAY each would be a
+// segment of its own, and the client would be woken twice), a response without a body still
+// leaves at once, and an interim "100 Continue" is not held back.
 #include <doctest/doctest.h>
 
 #include <linux/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
 #include <string>
 
@@ -28,12 +29,13 @@ unsigned data_segments_in(const kb::test::RawConnection& c) {
 struct Served {
   kb::test::TempDir dir;
   std::unique_ptr<kb::test::ServerProcess> server;
-  Served() {
+  explicit Served(const std::string& config_yaml = "access_log: false\n") {
     const auto built = kb::test::run_command({kb::test::kb_index_path(), "build", "--content",
                                               std::string(KB_FIXTURES) + "/content", "--out", (dir / "kb").string(),
                                               "--quiet"});
     REQUIRE(built.exit_code == 0);
-    server = std::make_unique<kb::test::ServerProcess>(dir / "kb", std::vector<std::string>{});
+    const auto config = dir.write("kb-server.yaml", config_yaml);
+    server = std::make_unique<kb::test::ServerProcess>(dir / "kb", std::vector<std::string>{"--config", config.string()});
   }
 };
 
@@ -102,13 +104,43 @@ TEST_CASE("an interim 100 Continue is sent before the client sends its body") {
   const std::string body = R"({"type": "click", "item": "reset-password", "lang": "en"})";
   REQUIRE(c.send("POST /v1/events HTTP/1.1\r\nHost: kb\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
                  "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
-  // Waits for the interim response, as curl does, before the body is sent.
-  const auto interim = c.read_response(std::chrono::seconds(5));
+  // Waits for the interim response, as curl does (for one second), before the body is sent.
+  const auto interim = c.read_response(std::chrono::seconds(1));
   REQUIRE(interim);
   CHECK(interim->status == 100);
+  const unsigned after_interim = data_segments_in(c);
   REQUIRE(c.send(body));
   const auto r = c.read_response();
   REQUIRE(r);
   CHECK(r->status >= 200);
   CHECK(r->body.front() == '{');
+  CHECK(data_segments_in(c) == after_interim + 1);  // the final response, head and body together
+}
+
+TEST_CASE("a pipelining client at the request limit gets every response sent, then a clean close") {
+  Served s("access_log: false\nkeep_alive_max_requests: 2\n");
+  for (int round = 0; round < 5; ++round) {
+    kb::test::RawConnection c(s.server->port());
+    // 300 requests at once (more than the server reads in one go: some stay in the kernel's
+    // buffer); the connection serves two, the second says so and closes.
+    std::string burst;
+    for (int i = 0; i < 300; ++i) burst += get("/health");
+    REQUIRE(c.send(burst));
+    const auto first = c.read_response();
+    const auto second = c.read_response();
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(first->status == 200);
+    CHECK(second->status == 200);
+    CHECK(second->header("connection") == "close");
+    // Then an orderly close (FIN: recv returns 0), not a reset (ECONNRESET), which makes a
+    // client drop whatever it has not read yet.
+    pollfd p{c.native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 5000) == 1);
+    char byte = 0;
+    errno = 0;
+    const ssize_t n = ::recv(c.native_handle(), &byte, 1, 0);
+    INFO("errno " << errno);
+    CHECK(n == 0);
+  }
 }

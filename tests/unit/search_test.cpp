@@ -5,12 +5,15 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "analyzer.h"
 #include "builtin_importers.h"
@@ -21,6 +24,8 @@
 #include "knowledge_base.h"
 #include "schema.h"
 #include "temp_dir.h"
+
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -276,6 +281,48 @@ TEST_CASE("a refused generation is not opened again at every poll, and is looked
   CHECK(f.kb->version() == live->name);
   CHECK(top(f.search("satellite", "en")) == "satellite@en");
   CHECK(f.kb->status().refused_generation.empty());
+}
+
+TEST_CASE("status from many threads opens no searcher of theirs: only the search pool's workers hold the generation open") {
+  Fixture f;
+  kb::search::SearchSettings settings;
+  settings.concurrency = 2;
+  f.kb = std::make_unique<kb::search::KnowledgeBase>(f.dir.path(), settings);
+  const auto live = kb::read_live_generation(f.dir.path());
+  REQUIRE(live);
+  // Descriptors of this process open on the generation's posting lists: one per searcher.
+  auto open_on_generation = [&] {
+    int n = 0;
+    for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+      std::error_code ec;
+      if (std::filesystem::read_symlink(fd.path(), ec) == live->path / "postlist.glass") ++n;
+    }
+    return n;
+  };
+  CHECK(open_on_generation() == 0);  // the start-up check closed what it opened
+  {
+    // Six long-lived threads answer /health, as a server's connection threads do, and stay.
+    std::atomic<int> answered{0};
+    std::atomic<bool> release{false};
+    std::vector<std::jthread> threads;
+    struct Release {
+      std::atomic<bool>& flag;
+      ~Release() { flag = true; }
+    } release_on_exit{release};
+    for (int i = 0; i < 6; ++i) {
+      threads.emplace_back([&] {
+        if (f.kb->status().documents > 0) ++answered;
+        while (!release) std::this_thread::sleep_for(1ms);
+      });
+    }
+    for (int i = 0; i < 5000 && answered < 6; ++i) std::this_thread::sleep_for(1ms);
+    CHECK(answered == 6);
+    CHECK(open_on_generation() == 0);
+  }
+  for (int i = 0; i < 20; ++i) CHECK(top(f.search("I forgot my password", "en")) == "reset-password@en");
+  const int open = open_on_generation();
+  CHECK(open >= 1);
+  CHECK(open <= 2);  // the two workers' searchers, whichever searched
 }
 
 TEST_CASE("a new generation is picked up by refresh() and searched at once") {

@@ -195,7 +195,10 @@ TEST_CASE("errors name the source and the setting") {
   const auto nested = dir.write("nested.yaml", "host: {name: x}\n");
   const auto bad_lang = dir.write("bad-lang.yaml", "kb: k\ndefault_languages:\n  - en\n  - english\n");
   const auto missing = dir / "does-not-exist.yaml";
+  const auto many_workers = dir.write("workers.yaml", "kb: k\nsearch_concurrency: 257\n");
   const Case cases[] = {
+      {"more search workers than 256", {"--config", many_workers.string()}, {},
+       many_workers.string() + ":2:21: search_concurrency: 257 is out of range [0, 256]"},
       {"unknown setting in YAML", {"--config", unknown.string()}, {},
        unknown.string() + ":2:7: unknown setting 'prot'"},
       {"port out of range in YAML", {"--config", big_port.string()}, {},
