@@ -162,11 +162,16 @@ Searcher& KnowledgeBase::thread_searcher() {
   auto& searcher = thread_searchers[instance_];
   if (!searcher || searcher->generation() != live->name) {
     searcher.reset();  // close the old generation before opening the new one
-    searcher = std::make_unique<Searcher>(*live, settings_);
-    searcher->set_feedback(&feedback_);
-    searcher->set_champions(champion_lists(*live, searcher->database()));
+    searcher = open_searcher(*live);
   }
   return *searcher;
+}
+
+std::unique_ptr<Searcher> KnowledgeBase::open_searcher(const GenerationRef& generation) {
+  auto searcher = std::make_unique<Searcher>(generation, settings_);
+  searcher->set_feedback(&feedback_);
+  searcher->set_champions(champion_lists(generation, searcher->database()));
+  return searcher;
 }
 
 std::shared_ptr<const StoredChampions> KnowledgeBase::champion_lists(const GenerationRef& generation,
@@ -186,17 +191,20 @@ std::shared_ptr<const StoredChampions> KnowledgeBase::champion_lists(const Gener
   }
 }
 
+template <class F, class G>
+auto KnowledgeBase::retry_if_gone(F&& f, G&& before_retry) {
+  try {
+    return f();
+  } catch (const IndexUnavailable&) {
+    before_retry();
+    refresh();
+    return f();
+  }
+}
+
 template <class F>
 auto KnowledgeBase::with_searcher(F&& f) {
-  // A generation can disappear between reading the stub and opening it (a writer cleaned it
-  // up): read the stub again and retry once.
-  try {
-    return f(thread_searcher());
-  } catch (const IndexUnavailable&) {
-    thread_searchers.erase(instance_);
-    refresh();
-    return f(thread_searcher());
-  }
+  return retry_if_gone([&] { return f(thread_searcher()); }, [this] { thread_searchers.erase(instance_); });
 }
 
 template <class F>
@@ -239,22 +247,11 @@ IndexStatus KnowledgeBase::status() {
     const std::lock_guard<std::mutex> lock(status_mutex_);
     known = status_.load();
     if (known && known->of == live) return known;
-    Searcher searcher(*live, settings_);
-    searcher.set_champions(champion_lists(*live, searcher.database()));
-    known = std::make_shared<const GenerationStatus>(GenerationStatus{live, searcher.status()});
+    known = std::make_shared<const GenerationStatus>(GenerationStatus{live, open_searcher(*live)->status()});
     status_.store(known);
     return known;
   };
-  std::shared_ptr<const GenerationStatus> known;
-  try {
-    known = read();
-  } catch (const IndexUnavailable&) {
-    // The generation disappeared between reading the stub and opening it (a writer cleaned
-    // it up): read the stub again and retry once.
-    refresh();
-    known = read();
-  }
-  IndexStatus status = known->status;
+  IndexStatus status = retry_if_gone(read, [] {})->status;
   const std::lock_guard<std::mutex> lock(refused_mutex_);
   status.refused_generation = refused_generation_;
   status.refused_reason = refused_reason_;

@@ -63,6 +63,12 @@ class KnowledgeBase {
 
  private:
   Searcher& thread_searcher();
+  // A searcher on `generation`, with the feedback boost and the generation's champion lists.
+  std::unique_ptr<Searcher> open_searcher(const GenerationRef& generation);
+  // f(), and once more after reading the live stub again if f found its generation gone (a
+  // writer cleaned it up between reading the stub and opening it); `before_retry` first.
+  template <class F, class G>
+  auto retry_if_gone(F&& f, G&& before_retry);
   // The champion lists of `generation` (`db`, a searcher's handle on it), read once and
   // shared by every thread's searcher on it (a few megabytes: a copy per worker thread would
   // not do), with the languages whose stored lists are damaged. Null when unreadable.
@@ -88,8 +94,6 @@ class KnowledgeBase {
   std::string champions_of_;
   std::shared_ptr<const StoredChampions> champions_;
 
-  // The last generation refresh() did not switch to, and why (IndexStatus); empty when the
-  // live stub names the generation served.
   // The live generation's status (/health), read once per generation.
   struct GenerationStatus {
     std::shared_ptr<const GenerationRef> of;
@@ -98,6 +102,8 @@ class KnowledgeBase {
   std::atomic<std::shared_ptr<const GenerationStatus>> status_;
   std::mutex status_mutex_;  // one reading at a time
 
+  // The last generation refresh() did not switch to, and why (IndexStatus); empty when the
+  // live stub names the generation served.
   std::mutex refused_mutex_;
   std::string refused_generation_, refused_reason_;
   std::string refused_stamp_;  // the refused database's version file (generation_stamp)

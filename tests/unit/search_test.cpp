@@ -63,6 +63,13 @@ struct Fixture {
   }
 };
 
+// Records `schema` in a published generation, as a kb-index of that schema would have.
+void set_schema(const kb::GenerationRef& generation, const std::string& schema) {
+  Xapian::WritableDatabase db(generation.path.string(), Xapian::DB_OPEN);
+  db.set_metadata(kb::schema::kMetaSchema, schema);
+  db.commit();
+}
+
 std::string top(const kb::search::SearchResponse& r) {
   return r.hits.empty() ? "(none)" : r.hits[0].id + "@" + r.hits[0].lang;
 }
@@ -206,11 +213,7 @@ TEST_CASE("a generation of a later schema is refused: the current one keeps serv
   f.publish_with_satellite();
   const auto live = kb::read_live_generation(f.dir.path());
   REQUIRE(live);
-  {
-    Xapian::WritableDatabase db(live->path.string(), Xapian::DB_OPEN);
-    db.set_metadata(kb::schema::kMetaSchema, "99");
-    db.commit();
-  }
+  set_schema(*live, "99");
   CHECK_FALSE(f.kb->refresh());
   CHECK(f.kb->version() == before);
   const auto refused = f.kb->status();
@@ -228,11 +231,7 @@ TEST_CASE("a generation of a later schema is refused: the current one keeps serv
     CHECK(std::string(e.what()).find(std::string("up to ") + kb::schema::kSchemaVersion) != std::string::npos);
   }
   // Published again by this schema's indexer, it is switched to.
-  {
-    Xapian::WritableDatabase db(live->path.string(), Xapian::DB_OPEN);
-    db.set_metadata(kb::schema::kMetaSchema, kb::schema::kSchemaVersion);
-    db.commit();
-  }
+  set_schema(*live, kb::schema::kSchemaVersion);
   f.publish_with_satellite();
   CHECK(f.kb->refresh());
   CHECK(top(f.search("satellite", "en")) == "satellite@en");
@@ -245,12 +244,7 @@ TEST_CASE("a refused generation is not opened again at every poll, and is looked
   f.publish_with_satellite();
   const auto live = kb::read_live_generation(f.dir.path());
   REQUIRE(live);
-  auto set_schema = [&](const std::string& schema) {
-    Xapian::WritableDatabase db(live->path.string(), Xapian::DB_OPEN);
-    db.set_metadata(kb::schema::kMetaSchema, schema);
-    db.commit();
-  };
-  set_schema("99");
+  set_schema(*live, "99");
   CHECK_FALSE(f.kb->refresh());
   REQUIRE(f.kb->status().refused_generation == live->name);
   // The watcher polls four times a second while the stub names the refused generation:
@@ -276,7 +270,7 @@ TEST_CASE("a refused generation is not opened again at every poll, and is looked
   CHECK(f.kb->version() == before);
   CHECK(f.kb->status().refused_generation == live->name);
   // Fixed in place under the same name: the next poll looks again and switches to it.
-  set_schema(kb::schema::kSchemaVersion);
+  set_schema(*live, kb::schema::kSchemaVersion);
   CHECK(f.kb->refresh());
   CHECK(f.kb->version() == live->name);
   CHECK(top(f.search("satellite", "en")) == "satellite@en");
@@ -305,10 +299,6 @@ TEST_CASE("status from many threads opens no searcher of theirs: only the search
     std::atomic<int> answered{0};
     std::atomic<bool> release{false};
     std::vector<std::jthread> threads;
-    struct Release {
-      std::atomic<bool>& flag;
-      ~Release() { flag = true; }
-    } release_on_exit{release};
     for (int i = 0; i < 6; ++i) {
       threads.emplace_back([&] {
         if (f.kb->status().documents > 0) ++answered;
@@ -318,6 +308,7 @@ TEST_CASE("status from many threads opens no searcher of theirs: only the search
     for (int i = 0; i < 5000 && answered < 6; ++i) std::this_thread::sleep_for(1ms);
     CHECK(answered == 6);
     CHECK(open_on_generation() == 0);
+    release = true;  // (no REQUIRE above: nothing leaves the block before this)
   }
   for (int i = 0; i < 20; ++i) CHECK(top(f.search("I forgot my password", "en")) == "reset-password@en");
   const int open = open_on_generation();
